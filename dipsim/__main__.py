@@ -1,0 +1,3 @@
+from dipsim.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Scenarios that reproduce published models (Deffuant-Weisbuch, Hegselmann-Krause)."""

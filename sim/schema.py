@@ -1,0 +1,340 @@
+"""The scenario format: one pydantic model, the single source of truth for validation, docs and JSON Schema.
+
+Field descriptions are the user documentation (`dipsim schema` publishes them). Structural checks live in
+the models; cross-references between names (actors, issues, tracks, channels) in ``reference_problems``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.strategies import RECIPROCITY, SPEECH
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+Round = Annotated[int, Field(ge=0)]
+SpeechName = Literal[tuple(SPEECH)]  # type: ignore[valid-type]
+RuleName = Literal[tuple(RECIPROCITY)]  # type: ignore[valid-type]
+
+
+class Base(BaseModel):
+    """Strict: unknown keys, NaN/inf and silent type coercions are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, populate_by_name=True)
+
+
+class Strategy(Base):
+    """How an actor speaks and listens."""
+
+    speaking: SpeechName = Field("assertive", description="respectful | assertive | ultimatum")
+    openness: Unit = Field(0.5, description="Chance it really listens when its reciprocity rule says listen.")
+    reciprocity: RuleName = Field("tit_for_tat", description="Rule (Axelrod vocabulary) deciding when to listen.")
+    latitude: Unit = Field(1.0, description="Arguments farther than this on an issue are ignored (bounded confidence).")
+
+
+class StrategyPatch(Base):
+    """A partial strategy, for `set_strategy` events: only the given fields change."""
+
+    speaking: SpeechName | None = None
+    openness: Unit | None = None
+    reciprocity: RuleName | None = None
+    latitude: Unit | None = None
+
+
+class IssueLabels(Base):
+    low: str = Field("low", description="What position 0 means.")
+    high: str = Field("high", description="What position 1 means.")
+
+
+class Actor(Base):
+    capability: Unit = Field(0.5, description="Weight in talks and persuasion.")
+    position: dict[str, Unit] = Field(description="Position on every issue, 0 = low end, 1 = high end.")
+    salience: dict[str, Unit] = Field(
+        default_factory=dict, description="How hard it holds on per issue (1 = never moves); default dynamics.default_salience."
+    )
+    strategy: Strategy = Field(default_factory=Strategy)
+    sidelining_threshold: Unit | None = Field(
+        None, description="Sidelining pressure at which its `opens: auto` channels open; default dynamics.sidelining_threshold."
+    )
+    source: str | None = Field(None, description="Provenance: a short quote from the source text.")
+
+
+class Relation(Base):
+    """Initial trust: `between: [A, B]` (symmetric) or `from: A, to: B` (directed)."""
+
+    between: list[str] | None = Field(None, min_length=2, max_length=2)
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+    trust: Unit
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Relation:
+        if (self.between is None) == (self.from_ is None and self.to is None):
+            raise ValueError("give either `between: [A, B]` or `from: A` with `to: B`")
+        if self.between is None and (self.from_ is None or self.to is None):
+            raise ValueError("a directed relation needs both `from` and `to`")
+        return self
+
+
+class Track(Base):
+    name: str
+    mediator: str = Field(description="The actor who tables the proposal.")
+    participants: list[str] = Field(min_length=2, description="Actors at the table (the mediator usually among them).")
+    opens: Round = Field(0, description="Round the talks start.")
+    closes: Round | None = Field(None, description="Round the talks end (default: never).")
+
+
+class Reopen(Base):
+    cooldown: Annotated[int, Field(ge=0)] = Field(8, description="Rounds closed before it may reopen.")
+    min_trust: Unit = Field(0.3, description="Both sides must trust each other at least this much.")
+
+
+class Channel(Base):
+    between: list[str] = Field(min_length=2, max_length=2)
+    initiator: str | None = Field(None, description="Who opens it (default: the first of `between`).")
+    opens: Round | Literal["auto"] | None = Field(
+        0, description="Round it opens; `auto`: when the initiator's sidelining pressure passes its threshold; null: only by event."
+    )
+    patience: Annotated[int, Field(ge=1)] = Field(3, description="One-sided rounds tolerated in a row before it collapses.")
+    threshold: Unit = Field(0.4, description="Perceived reciprocity below this makes a round one-sided.")
+    reopen: Literal["never"] | Reopen = Field("never", description="`never` or {cooldown, min_trust}.")
+    source: str | None = None
+
+
+class _Event(Base):
+    at: Round = Field(description="Round at which it applies (before decisions).")
+
+
+class ExposureEvent(_Event):
+    type: Literal["exposure"]
+    channel: list[str] = Field(min_length=2, max_length=2)
+
+
+class SetStrategyEvent(_Event):
+    type: Literal["set_strategy"]
+    actor: str
+    strategy: StrategyPatch
+
+
+class ShiftEvent(_Event):
+    type: Literal["shift"]
+    actor: str
+    issue: str
+    by: Annotated[float, Field(ge=-1.0, le=1.0)]
+
+
+class JoinTrackEvent(_Event):
+    type: Literal["join_track"]
+    actor: str
+    track: str
+
+
+class LeaveTrackEvent(_Event):
+    type: Literal["leave_track"]
+    actor: str
+    track: str
+
+
+class OpenChannelEvent(_Event):
+    type: Literal["open_channel"]
+    channel: list[str] = Field(min_length=2, max_length=2)
+
+
+class CloseChannelEvent(_Event):
+    type: Literal["close_channel"]
+    channel: list[str] = Field(min_length=2, max_length=2)
+
+
+Event = Annotated[
+    ExposureEvent
+    | SetStrategyEvent
+    | ShiftEvent
+    | JoinTrackEvent
+    | LeaveTrackEvent
+    | OpenChannelEvent
+    | CloseChannelEvent,
+    Field(discriminator="type"),
+]
+EVENT_TYPES = ("exposure", "set_strategy", "shift", "join_track", "leave_track", "open_channel", "close_channel")
+
+
+class Agreement(Base):
+    tolerance: Unit = Field(0.1, description="Agreement: every track participant within this of the proposal on every issue.")
+
+
+class SpeechCoefficients(Base):
+    persuasion: Annotated[float, Field(ge=0.0, le=2.0)] = Field(description="Multiplier on a listener's step.")
+    fall: Annotated[float, Field(ge=0.0, le=2.0)] = Field(description="Multiplier on the trust lost by the one it ignores.")
+    penalty: Unit = Field(description="Extra proportional trust loss of the hearer each round.")
+
+
+def _speech_default(name: str) -> SpeechCoefficients:
+    s = SPEECH[name]
+    return SpeechCoefficients(persuasion=s.persuasion, fall=s.fall, penalty=s.penalty)
+
+
+class Speech(Base):
+    respectful: SpeechCoefficients = Field(default_factory=lambda: _speech_default("respectful"))
+    assertive: SpeechCoefficients = Field(default_factory=lambda: _speech_default("assertive"))
+    ultimatum: SpeechCoefficients = Field(default_factory=lambda: _speech_default("ultimatum"))
+
+
+class Dynamics(Base):
+    """Every coefficient of the model, with its default."""
+
+    meeting: Literal["all", "random_matching"] = Field(
+        "all", description="all: every open contact meets each round; random_matching: each actor meets one random partner."
+    )
+    update: Literal["step", "mean"] = Field(
+        "step", description="step: move part of the way to each heard speaker (gap < latitude); "
+        "mean: move to the weighted mean of heard positions within latitude (gap <= latitude), oneself included."
+    )
+    learning_rate: Unit = Field(0.3, description="Step size of persuasion (Deffuant's mu when trust 1, salience 0).")
+    default_trust: Unit = Field(0.5, description="Initial trust where `relations` says nothing.")
+    default_salience: Unit = Field(0.5, description="Salience of an issue an actor's `salience` omits.")
+    trust_gain: Unit = Field(0.15, description="Share of the remaining distance to 1 gained when listened to.")
+    trust_loss: Unit = Field(0.2, description="Proportional trust lost when ignored.")
+    speech: Speech = Field(default_factory=Speech, description="Per speech style: persuasion, fall and penalty.")
+    reciprocity_memory: Unit = Field(0.5, description="Weight of the latest round in perceived reciprocity (moving average).")
+    initial_reciprocity: Unit = Field(1.0, description="Perceived reciprocity when a contact opens.")
+    generosity: Unit = Field(1 / 3, description="Forgiveness probability of generous_tit_for_tat (Nowak-Sigmund 1/3).")
+    track_pull: Unit = Field(0.3, description="Step toward the mediator's proposal of a participant who listens to the mediator.")
+    pressure_memory: Unit = Field(0.3, description="Weight of the latest round in sidelining pressure (moving average).")
+    sidelining_threshold: Unit = Field(0.1, description="Default pressure at which an initiator opens an `auto` channel.")
+    exposure_trust_loss: Unit = Field(0.3, description="Proportional trust each side loses in the other when a contact is exposed.")
+    exposure_patience_cut: Annotated[int, Field(ge=0)] = Field(1, description="Rounds of patience an exposed channel loses.")
+
+
+class Population(Base):
+    """A generated population of synthetic actors (scale tests, published-model checks)."""
+
+    count: Annotated[int, Field(ge=2, le=100_000)] = Field(description="Number of actors.")
+    issues: Annotated[int, Field(ge=1, le=100)] = Field(1, description="Number of issues (named issue1, issue2, ...).")
+    position: Literal["uniform", "regular"] = Field("uniform", description="uniform: seeded random; regular: actor i at i/(n-1).")
+    capability: Unit = 0.5
+    salience: Unit = 0.0
+    trust: Unit | None = Field(None, description="Initial trust between all actors (default dynamics.default_trust).")
+    strategy: Strategy = Field(default_factory=Strategy)
+    channels: Literal["complete", "none"] = Field("complete", description="complete: every pair is in (always-open) contact.")
+
+
+class Scenario(Base):
+    """One dipsim scenario."""
+
+    name: str = Field(description="Free text.")
+    description: str | None = None
+    rounds: Annotated[int, Field(ge=1, le=100_000)] = Field(description="Number of rounds (diplomatic weeks).")
+    round_length: str | None = Field(None, description="What one round stands for (default: one week).")
+    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Default seed.")
+    issues: dict[str, IssueLabels | None] = Field(default_factory=dict, description="Issues with their low/high labels.")
+    actors: dict[str, Actor] = Field(default_factory=dict, description="The actors, keyed by name.")
+    population: Population | None = None
+    relations: list[Relation] = Field(default_factory=list)
+    alliances: list[Annotated[list[str], Field(min_length=2)]] = Field(default_factory=list)
+    tracks: list[Track] = Field(default_factory=list)
+    channels: list[Channel] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    agreement: Agreement = Field(default_factory=Agreement)
+    dynamics: Dynamics = Field(default_factory=Dynamics)
+
+    @property
+    def issue_names(self) -> list[str]:
+        if self.population is not None and not self.issues:
+            return [f"issue{k + 1}" for k in range(self.population.issues)]
+        return list(self.issues)
+
+    @property
+    def actor_names(self) -> list[str]:
+        if self.population is not None:
+            width = len(str(self.population.count - 1))
+            return [f"a{i:0{width}d}" for i in range(self.population.count)]
+        return list(self.actors)
+
+
+Path = tuple[str | int, ...]
+
+
+def _pair_problems(pair: list[str], names: set[str], path: Path) -> list[tuple[Path, str]]:
+    out = [(path + (k,), f"unknown actor {a!r}") for k, a in enumerate(pair) if a not in names]
+    if len(pair) == 2 and pair[0] == pair[1]:
+        out.append((path, f"a contact needs two different actors, got {pair[0]!r} twice"))
+    return out
+
+
+def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
+    """Every cross-reference problem of a structurally valid scenario, as (yaml path, message)."""
+    p: list[tuple[Path, str]] = []
+    issues = sc.issue_names
+    actors = set(sc.actor_names)
+    if sc.population is None:
+        if not sc.issues:
+            p.append((("issues",), "at least one issue is required"))
+        if len(sc.actors) < 2:
+            p.append((("actors",), "at least two actors are required (or a `population:` generator)"))
+    elif sc.actors:
+        p.append((("actors",), "give either `actors` or `population`, not both"))
+    elif sc.issues and len(sc.issues) != sc.population.issues:
+        p.append((("population", "issues"), f"says {sc.population.issues} issues but `issues` names {len(sc.issues)}"))
+    for name, actor in sc.actors.items():
+        for field in ("position", "salience"):
+            for issue in getattr(actor, field):
+                if issue not in issues:
+                    p.append((("actors", name, field, issue), f"unknown issue {issue!r}"))
+        for issue in issues:
+            if issue not in actor.position:
+                p.append((("actors", name, "position"), f"missing issue {issue!r}"))
+    for k, rel in enumerate(sc.relations):
+        if rel.between is not None:
+            p += _pair_problems(rel.between, actors, ("relations", k, "between"))
+        else:
+            p += _pair_problems([rel.from_, rel.to], actors, ("relations", k))
+    for k, group in enumerate(sc.alliances):
+        p += [(("alliances", k, m), f"unknown actor {a!r}") for m, a in enumerate(group) if a not in actors]
+    track_names = [t.name for t in sc.tracks]
+    for k, t in enumerate(sc.tracks):
+        if track_names.count(t.name) > 1:
+            p.append((("tracks", k, "name"), f"duplicate track name {t.name!r}"))
+        if t.mediator not in actors:
+            p.append((("tracks", k, "mediator"), f"unknown actor {t.mediator!r}"))
+        p += [(("tracks", k, "participants", m), f"unknown actor {a!r}") for m, a in enumerate(t.participants) if a not in actors]
+        if t.opens >= sc.rounds:
+            p.append((("tracks", k, "opens"), f"round {t.opens} is outside the horizon (rounds: {sc.rounds})"))
+    pairs = []
+    for k, c in enumerate(sc.channels):
+        p += _pair_problems(c.between, actors, ("channels", k, "between"))
+        if c.initiator is not None and c.initiator not in c.between:
+            p.append((("channels", k, "initiator"), f"{c.initiator!r} is not one of {c.between}"))
+        key = frozenset(c.between)
+        if key in pairs:
+            p.append((("channels", k, "between"), f"a second channel between {c.between[0]} and {c.between[1]}"))
+        pairs.append(key)
+        if isinstance(c.opens, int) and c.opens >= sc.rounds:
+            p.append((("channels", k, "opens"), f"round {c.opens} is outside the horizon (rounds: {sc.rounds})"))
+    for k, e in enumerate(sc.events):
+        if e.at >= sc.rounds:
+            p.append((("events", k, "at"), f"round {e.at} is outside the horizon (rounds 0..{sc.rounds - 1})"))
+        if hasattr(e, "actor") and e.actor not in actors:
+            p.append((("events", k, "actor"), f"unknown actor {e.actor!r}"))
+        if hasattr(e, "issue") and e.issue not in issues:
+            p.append((("events", k, "issue"), f"unknown issue {e.issue!r}"))
+        if hasattr(e, "track") and e.track not in track_names:
+            p.append((("events", k, "track"), f"unknown track {e.track!r}"))
+        if hasattr(e, "channel") and frozenset(e.channel) not in pairs:
+            p += _pair_problems(e.channel, actors, ("events", k, "channel"))
+            if not any(a not in actors for a in e.channel) and e.channel[0] != e.channel[1]:
+                p.append((("events", k, "channel"), f"no channel between {e.channel[0]} and {e.channel[1]} in `channels`"))
+    return p
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the scenario format (for editors: yaml-language-server and friends)."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dipsim scenario"
+    return schema
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2)
