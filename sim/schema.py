@@ -191,13 +191,16 @@ class Dynamics(Base):
         "step", description="step: move part of the way to each heard speaker (gap < latitude); "
         "mean: move to the weighted mean of heard positions within latitude (gap <= latitude), oneself included."
     )
+    alliance_listening: Literal["always", "strategy"] = Field(
+        "always", description="always: allies hear each other every round (coordination); strategy: allies follow their rules."
+    )
     learning_rate: Unit = Field(0.3, description="Step size of persuasion (Deffuant's mu when trust 1, salience 0).")
     default_trust: Unit = Field(0.5, description="Initial trust where `relations` says nothing.")
     default_salience: Unit = Field(0.5, description="Salience of an issue an actor's `salience` omits.")
     trust_gain: Unit = Field(0.15, description="Share of the remaining distance to 1 gained when listened to.")
     trust_loss: Unit = Field(0.2, description="Proportional trust lost when ignored.")
     speech: Speech = Field(default_factory=Speech, description="Per speech style: persuasion, fall and penalty.")
-    reciprocity_memory: Unit = Field(0.5, description="Weight of the latest round in perceived reciprocity (moving average).")
+    reciprocity_memory: Unit = Field(0.3, description="Weight of the latest round in perceived reciprocity (moving average).")
     initial_reciprocity: Unit = Field(1.0, description="Perceived reciprocity when a contact opens.")
     generosity: Unit = Field(1 / 3, description="Forgiveness probability of generous_tit_for_tat (Nowak-Sigmund 1/3).")
     track_pull: Unit = Field(0.3, description="Step toward the mediator's proposal of a participant who listens to the mediator.")
