@@ -11,7 +11,7 @@ import sys
 
 from sim.errors import ScenarioError
 
-COMMANDS = ("run", "validate", "schema")
+COMMANDS = ("run", "validate", "schema", "forecast")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -142,7 +142,8 @@ class Engine:
         if st.meeting == "random_matching":
             contact &= ch.random_matching(keys)
         history = History(s.met, s.opp_last, s.my_last, s.opp_ever_ignored, draws, p.dyn["generosity"][:, None, None])
-        listen = contact & decide_intent(p.rule, history) & (coins < p.openness[:, :, None])
+        chance = p.openness[:, :, None] * (1.0 - p.dyn["trust_sensitivity"][:, None, None] * (1.0 - s.trust))
+        listen = contact & decide_intent(p.rule, history) & (coins < chance)
         listen |= contact & st.alliance[None] & (p.dyn["alliance_always"][:, None, None] > 0)
 
         # Commit, all at once.

@@ -194,10 +194,12 @@ class Dynamics(Base):
     alliance_listening: Literal["always", "strategy"] = Field(
         "always", description="always: allies hear each other every round (coordination); strategy: allies follow their rules."
     )
+    trust_sensitivity: Unit = Field(
+        0.2, description="How much distrust lowers the chance of listening: p = openness × (1 − s·(1 − trust)).")
     learning_rate: Unit = Field(0.3, description="Step size of persuasion (Deffuant's mu when trust 1, salience 0).")
     default_trust: Unit = Field(0.5, description="Initial trust where `relations` says nothing.")
     default_salience: Unit = Field(0.5, description="Salience of an issue an actor's `salience` omits.")
-    trust_gain: Unit = Field(0.15, description="Share of the remaining distance to 1 gained when listened to.")
+    trust_gain: Unit = Field(0.2, description="Share of the remaining distance to 1 gained when listened to.")
     trust_loss: Unit = Field(0.2, description="Proportional trust lost when ignored.")
     speech: Speech = Field(default_factory=Speech, description="Per speech style: persuasion, fall and penalty.")
     reciprocity_memory: Unit = Field(0.3, description="Weight of the latest round in perceived reciprocity (moving average).")

@@ -1,0 +1,126 @@
+"""Write one run of a batch as a run directory (contracts §3): summary.json, rounds.parquet|csv, events.jsonl."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.story import story
+from sim.recorder import CONTACT_STATES
+from sim.result import BatchResult
+from sim.schema import Scenario
+
+
+def _provenance(sc: Scenario) -> list[dict[str, str]]:
+    out = [{"what": f"actor {name}", "quote": a.source} for name, a in sc.actors.items() if a.source]
+    out += [{"what": f"channel {c.between[0]}-{c.between[1]}", "quote": c.source} for c in sc.channels if c.source]
+    return out
+
+
+def _contacts(res: BatchResult, run: int, sc: Scenario) -> list[dict[str, Any]]:
+    """Back channels (from the engine), tracks and alliances, in the shape of summary.json's `channels`."""
+    out = res.channel_records(run)
+    for t in sc.tracks:
+        closes = t.closes if t.closes is not None and t.closes < sc.rounds else None
+        out.append({"between": list(t.participants), "kind": "track", "label": t.name, "opened": t.opens,
+                    "closed": closes, "status": "closed" if closes is not None else "open", "reason": None})
+    for group in sc.alliances:
+        out.append({"between": list(group), "kind": "alliance", "label": "-".join(group), "opened": 0,
+                    "closed": None, "status": "open", "reason": None})
+    return out
+
+
+def summary(res: BatchResult, run: int, sc: Scenario) -> dict[str, Any]:
+    """The summary.json document of one run."""
+    st, s = res.structure, res.state
+    agreed = int(s.agreement_round[run])
+    outcome = res.outcomes()[run]
+    doc = {
+        "scenario": sc.name,
+        "description": sc.description,
+        "seed": int(res.seeds[run]),
+        "rounds": res.rounds,
+        "round_length": sc.round_length or "week",
+        "actors": list(st.actors),
+        "issues": {i: {"low": lo, "high": hi} for i, (lo, hi) in st.issue_labels.items()},
+        "tracks": [{"name": t.name, "mediator": t.mediator, "participants": list(t.participants)} for t in sc.tracks],
+        "channels": _contacts(res, run, sc),
+        "agreement": {"reached": agreed >= 0, "round": agreed if agreed >= 0 else None},
+        "metrics": {k: v for k, v in outcome.items() if isinstance(v, (int, float)) and not isinstance(v, bool)},
+        "final": {
+            "positions": {a: {i: float(s.position[run, n, k]) for k, i in enumerate(st.issues)}
+                          for n, a in enumerate(st.actors)},
+            "trust": {a: {b: float(s.trust[run, n, m]) for m, b in enumerate(st.actors)}
+                      for n, a in enumerate(st.actors)} if st.n <= 60 else None,
+        },
+        "provenance": _provenance(sc),
+    }
+    doc["story"] = story(doc, res.log[run])
+    return doc
+
+
+def rounds_table(res: BatchResult, run: int) -> pd.DataFrame:
+    """The tidy per-round table (round, series, actor, other, issue, track, value, state)."""
+    st, series = res.structure, res.series()
+    frames = []
+    times = np.arange(series["position"].shape[0])
+
+    def frame(series_name: str, values: np.ndarray, **labels: np.ndarray) -> None:
+        cols = {"round": np.repeat(times, values[0].size), "series": series_name}
+        grids = np.meshgrid(times, *[np.arange(n) for n in values.shape[1:]], indexing="ij")
+        for name, names in labels.items():
+            axis = list(labels).index(name) + 1
+            cols[name] = np.asarray(names, dtype=object)[grids[axis].ravel()]
+        cols["value"] = values.reshape(-1).astype(float)
+        frames.append(pd.DataFrame(cols))
+
+    actors, issues = np.array(st.actors, dtype=object), np.array(st.issues, dtype=object)
+    frame("position", series["position"][:, run], actor=actors, issue=issues)
+    frame("pressure", series["pressure"][:, run], actor=actors)
+    if st.track_names:
+        frame("proposal", series["proposal"][:, run], track=np.array(st.track_names, dtype=object), issue=issues)
+    if "trust" in series:
+        frame("trust", series["trust"][:, run], actor=actors, other=actors)
+        heard = series["listen"][:, run]
+        t, i, j = np.nonzero(heard >= 0)
+        frames.append(pd.DataFrame({"round": t, "series": "listen", "actor": actors[i], "other": actors[j],
+                                    "value": heard[t, i, j].astype(float)}))
+    if st.channel_labels:
+        code = series["contact"][:, run]
+        t, c = np.indices(code.shape).reshape(2, -1)
+        a, b = st.channel_ends[c, 0], st.channel_ends[c, 1]
+        first = np.array([bw[0] for bw in st.channel_between], dtype=object)[c]
+        second = np.array([bw[1] for bw in st.channel_between], dtype=object)[c]
+        value = np.full(len(t), np.nan)
+        if "reciprocity" in series:
+            rec = series["reciprocity"][:, run]
+            value = np.minimum(rec[t, a, b], rec[t, b, a])
+        frames.append(pd.DataFrame({"round": t, "series": "contact", "actor": first, "other": second, "value": value,
+                                    "state": np.array(CONTACT_STATES, dtype=object)[code.reshape(-1)]}))
+    table = pd.concat(frames, ignore_index=True)
+    for col in ("actor", "other", "issue", "track", "state"):
+        if col not in table:
+            table[col] = None
+    table = table[["round", "series", "actor", "other", "issue", "track", "value", "state"]]
+    return table.astype({"round": "int64", "value": "float64"})
+
+
+def write_run(directory: str | Path, res: BatchResult, run: int, sc: Scenario, *, fmt: str = "parquet") -> dict:
+    """Write summary.json, rounds.parquet (or .csv) and events.jsonl of run ``run``; return the summary."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    doc = summary(res, run, sc)
+    (out / "summary.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False))
+    table = rounds_table(res, run)
+    if fmt == "csv":
+        table.to_csv(out / "rounds.csv", index=False)
+    else:
+        table.to_parquet(out / "rounds.parquet", index=False)
+    with open(out / "events.jsonl", "w", encoding="utf-8") as f:
+        for ev in res.log[run]:
+            f.write(json.dumps(ev, ensure_ascii=False) + "\n")
+    return doc

@@ -1,0 +1,30 @@
+"""Helpers shared by commands: scenario resolution, output folders, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+import scenarios
+from sim.errors import Problem, ScenarioError
+
+
+def scenario_path(arg: str | None) -> Path:
+    """The scenario file a command reads: the given path, a shipped scenario by name, or the article baseline."""
+    if arg is None:
+        return scenarios.builtin()
+    path = Path(arg)
+    if path.exists():
+        return path
+    shipped = arg if arg.endswith(".yaml") else f"{arg}.yaml"
+    if shipped in scenarios.listing():
+        return scenarios.builtin(shipped)
+    known = ", ".join(scenarios.listing())
+    raise ScenarioError([Problem(arg, 1, 1, (), f"no such file (shipped scenarios: {known})")])
+
+
+def progress(total: int, desc: str) -> tqdm:
+    """A progress bar on stderr that appears only when the work takes more than ~2 seconds."""
+    return tqdm(total=total, desc=desc, unit="round", delay=2.0, file=sys.stderr, leave=False)

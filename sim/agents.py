@@ -1,0 +1,64 @@
+"""Mesa agents: the states of a scenario. They hold no maths; their attributes read the engine's arrays."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from sim.strategies import RECIPROCITY, SPEECH
+
+if TYPE_CHECKING:
+    from sim.model import DiplomacyModel
+
+
+class StateAgent(mesa.Agent):
+    """One actor (a state or bloc), a view onto row ``index`` of the engine's batch of one run."""
+
+    def __init__(self, model: DiplomacyModel, name: str, index: int):
+        super().__init__(model)
+        self.name = name
+        self.index = index
+
+    @property
+    def _engine(self):
+        return self.model.engine
+
+    @property
+    def position(self) -> dict[str, float]:
+        """Current position on every issue (0 = low end, 1 = high end)."""
+        issues = self._engine.structure.issues
+        return {k: float(self._engine.state.position[0, self.index, i]) for i, k in enumerate(issues)}
+
+    @property
+    def capability(self) -> float:
+        return float(self._engine.params.capability[0, self.index])
+
+    @property
+    def salience(self) -> dict[str, float]:
+        issues = self._engine.structure.issues
+        return {k: float(self._engine.params.salience[0, self.index, i]) for i, k in enumerate(issues)}
+
+    @property
+    def strategy(self) -> dict[str, object]:
+        """Speaking style, openness, reciprocity rule and latitude in force now (events may change them)."""
+        p = self._engine.params
+        return {
+            "speaking": list(SPEECH)[int(p.speaking[0, self.index])],
+            "openness": float(p.openness[0, self.index]),
+            "reciprocity": list(RECIPROCITY)[int(p.rule[0, self.index])],
+            "latitude": float(p.latitude[0, self.index]),
+        }
+
+    @property
+    def pressure(self) -> float:
+        """Sidelining pressure: how much it loses by being left out of tracks."""
+        return float(self._engine.state.pressure[0, self.index])
+
+    def trust_in(self, other: StateAgent | str) -> float:
+        """How much this actor trusts ``other``, in [0, 1]."""
+        j = other.index if isinstance(other, StateAgent) else self._engine.actor_index(other)
+        return float(self._engine.state.trust[0, self.index, j])
+
+    def __repr__(self) -> str:
+        return f"StateAgent({self.name!r})"
