@@ -17,37 +17,40 @@ def capability_factor(capability: np.ndarray) -> np.ndarray:
 
 
 def persuasion_weights(
-    listen: np.ndarray, trust: np.ndarray, capability: np.ndarray, persuasion_of_speaker: np.ndarray, rate: np.ndarray
+    listen: np.ndarray, trust: np.ndarray, capability_factor: np.ndarray, persuasion_of_speaker: np.ndarray,
+    rate: np.ndarray,
 ) -> np.ndarray:
     """(R, N, N) weight of j's argument on i: listening × trust × relative capability × style × rate."""
-    return listen * trust * capability_factor(capability) * persuasion_of_speaker[:, None, :] * rate
+    return listen * trust * capability_factor * persuasion_of_speaker[:, None, :] * rate
 
 
 def persuade(
     position: np.ndarray,
-    target: np.ndarray,
     weight: np.ndarray,
     salience: np.ndarray,
     latitude: np.ndarray,
     update: str,
+    heard_instead: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """New positions after every listener weighs what it heard.
 
-    ``target[r, i, j, k]`` is what i heard from j on issue k (j's position, or a mediator's proposal).
-    ``step``: i moves by Σ_j w_ij (target − x_i) over arguments with gap < latitude, the total weight capped
-    at 1 (Deffuant-Weisbuch when one partner, trust 1, salience 0). ``mean``: i moves to the weighted mean of
-    itself (weight 1) and the arguments with gap <= latitude (Hegselmann-Krause when all weights are 1).
-    Either way the move is scaled by (1 − salience), so salience 1 never moves and positions stay in [0, 1].
+    i hears j's position on each issue, except where ``heard_instead = (runs, i, j, values)`` replaces it
+    (a mediator's proposal). ``step``: i moves by Σ_j w_ij (heard − x_i) over arguments with gap < latitude,
+    the total weight capped at 1 (Deffuant-Weisbuch with one partner, trust 1, salience 0). ``mean``: i moves
+    to the weighted mean of itself (weight 1) and the arguments with gap <= latitude (Hegselmann-Krause when all
+    weights are 1). Either way the move is scaled by (1 − salience): salience 1 never moves, positions stay in [0, 1].
     """
-    gap = target - position[:, :, None, :]
+    gap = position[:, None, :, :] - position[:, :, None, :]  # gap[r, i, j, k] = x_j - x_i
+    if heard_instead is not None:
+        runs, i, j, values = heard_instead
+        gap[runs, i, j, :] = values - position[runs, i, :]
     lat = latitude[:, :, None, None]
-    within = np.abs(gap) < lat if update == "step" else np.abs(gap) <= lat
-    w = weight[:, :, :, None] * within
+    far = np.abs(gap)
+    within = far < lat if update == "step" else far <= lat
+    w = within * weight[:, :, :, None]
     total = w.sum(axis=2)
-    if update == "step":
-        move = (w * gap).sum(axis=2) / np.maximum(total, 1.0)
-    else:
-        move = (w * gap).sum(axis=2) / (1.0 + total)
+    pull = np.einsum("rijk,rijk->rik", w, gap)
+    move = pull / (np.maximum(total, 1.0) if update == "step" else 1.0 + total)
     return np.clip(position + (1.0 - salience) * move, 0.0, 1.0)
 
 

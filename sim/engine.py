@@ -37,7 +37,7 @@ class Engine:
         self.seeds = np.array(seeds, dtype=np.int64)
         st, p = self.structure, self.params
         n, k = st.n, st.k
-        self.streams = RunStreams(self.seeds, per_round=2 * n * n + n)
+        self.streams = RunStreams(self.seeds, per_round=2 * n * n + n, rounds=self.rounds)
         position = p.position.copy()
         missing = np.isnan(position)
         if missing.any():  # population: position uniform, drawn from each run's own stream
@@ -48,6 +48,9 @@ class Engine:
         self.round = 0
         self._actor_index = {a: i for i, a in enumerate(st.actors)}
         self._prop = tracks.proposal(position, p.capability, p.salience, self.state.members)
+        self._capability_factor = dynamics.capability_factor(p.capability)  # capabilities never change
+        self._unit_rate = np.ones((len(seeds), 1, 1))
+        self._rows = np.arange(len(seeds))[:, None]
         self.recorder = Recorder(st, len(seeds)) if record else None
         if self.recorder:
             self.recorder.capture(0, self.state, self._prop, None, None, self.active_tracks(0))
@@ -85,6 +88,8 @@ class Engine:
     def open_channels(self, runs: np.ndarray, chans: np.ndarray, r: int, kind: str | None = "channel_opened",
                       why: Callable[[int, int], str] | None = None) -> None:
         """Open channels (runs[i], chans[i]); a (re)opened contact starts with fresh perceived reciprocity."""
+        if not len(runs):
+            return
         s, st = self.state, self.structure
         fresh = s.ch_status[runs, chans] != ch.OPEN
         runs, chans = runs[fresh], chans[fresh]
@@ -123,7 +128,8 @@ class Engine:
     def step(self) -> None:
         """Play round ``self.round`` for every run: events, decide, commit, record."""
         r, st, p, s = self.round, self.structure, self.params, self.state
-        for ev, runs in self._events.get(r, ()):
+        events = self._events.get(r, ())
+        for ev, runs in events:
             reason = HANDLERS[ev.type](self, ev, runs, r)
             self._note(runs, r, ev.type, actors_of(ev), reason)
         scheduled = np.nonzero((p.ch_opens == r) & (s.ch_first_opened < 0))
@@ -137,7 +143,7 @@ class Engine:
         u = self.streams.next_round()
         coins, draws, keys = u[:, : n * n].reshape(-1, n, n), u[:, n * n : 2 * n * n].reshape(-1, n, n), u[:, 2 * n * n :]
         active = self.active_tracks(r)
-        prop = tracks.proposal(s.position, p.capability, p.salience, s.members)
+        prop = tracks.proposal(s.position, p.capability, p.salience, s.members) if events else self._prop
         contact = ch.contact_matrix(st.alliance, s.members, active, st.channel_ends, s.ch_status == ch.OPEN)
         if st.meeting == "random_matching":
             contact &= ch.random_matching(keys)
@@ -147,12 +153,10 @@ class Engine:
         listen |= contact & st.alliance[None] & (p.dyn["alliance_always"][:, None, None] > 0)
 
         # Commit, all at once.
-        target, rate = self._targets(prop, active)
-        persuasion = np.take_along_axis(p.speech["persuasion"], p.speaking, axis=1)
-        weight = dynamics.persuasion_weights(listen, s.trust, p.capability, persuasion, rate)
-        s.position = dynamics.persuade(s.position, target, weight, p.salience, p.latitude, st.update)
-        fall = np.take_along_axis(p.speech["fall"], p.speaking, axis=1)
-        penalty = np.take_along_axis(p.speech["penalty"], p.speaking, axis=1)
+        mediated, rate = self._mediation(prop, active)
+        persuasion, fall, penalty = (p.speech[key][self._rows, p.speaking] for key in ("persuasion", "fall", "penalty"))
+        weight = dynamics.persuasion_weights(listen, s.trust, self._capability_factor, persuasion, rate)
+        s.position = dynamics.persuade(s.position, weight, p.salience, p.latitude, st.update, mediated)
         s.trust = dynamics.update_trust(s.trust, contact, listen, fall, penalty, p.dyn["trust_gain"], p.dyn["trust_loss"])
         s.reciprocity = ch.update_reciprocity(s.reciprocity, contact, listen, p.dyn["reciprocity_memory"])
         heard = listen.transpose(0, 2, 1)
@@ -168,20 +172,23 @@ class Engine:
         if self.recorder:
             self.recorder.capture(self.round, s, self._prop, contact, listen, active, one_sided)
 
-    def _targets(self, prop: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """What i hears from j on each issue (j's position, or the proposal when j mediates i's track) and the rate."""
+    def _mediation(self, prop: np.ndarray, active: np.ndarray) -> tuple[tuple | None, np.ndarray]:
+        """Where i hears a mediator's proposal instead of its position (runs, i, j, values), and the rate of each pair."""
         s, p, st = self.state, self.params, self.structure
-        runs, n = s.position.shape[0], st.n
-        target = np.broadcast_to(s.position[:, None, :, :], (runs, n, n, st.k)).copy()
-        base = np.ones(runs) if st.update == "mean" else p.dyn["learning_rate"]
-        rate = np.broadcast_to(base[:, None, None], (runs, n, n)).copy()
+        base = self._unit_rate if st.update == "mean" else p.dyn["learning_rate"][:, None, None]
+        if not len(st.track_mediator):
+            return None, base
+        rate = np.broadcast_to(base, s.trust.shape).copy()
+        parts = []
         for t, m in enumerate(st.track_mediator):
             seated = s.members[:, t, :] & active[:, t, None] & s.members[:, t, m, None]
+            seated[:, m] = False
             rr, ii = np.nonzero(seated)
-            target[rr, ii, m, :] = prop[rr, t, :]
+            parts.append((rr, ii, np.full(len(rr), m), prop[rr, t, :]))
             if st.update == "step":
                 rate[rr, ii, m] = p.dyn["track_pull"][rr]
-        return target, rate
+        runs, i, j, values = (np.concatenate(x) for x in zip(*parts, strict=True))
+        return (runs, i, j, values), rate
 
     def _channels_after(self, r: int, contact: np.ndarray) -> np.ndarray:
         """Count one-sided rounds of open back channels; collapse those out of patience; return (R, C) one-sided."""

@@ -180,6 +180,15 @@ class Speech(Base):
     assertive: SpeechCoefficients = Field(default_factory=lambda: _speech_default("assertive"))
     ultimatum: SpeechCoefficients = Field(default_factory=lambda: _speech_default("ultimatum"))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _partial_styles(cls, data: Any) -> Any:
+        """A style given in part (`ultimatum: {penalty: 0.2}`) keeps its other coefficients' defaults."""
+        if not isinstance(data, dict):
+            return data
+        return {k: {**_speech_default(k).model_dump(), **v} if k in SPEECH and isinstance(v, dict) else v
+                for k, v in data.items()}
+
 
 class Dynamics(Base):
     """Every coefficient of the model, with its default."""
@@ -294,7 +303,9 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
         if rel.between is not None:
             p += _pair_problems(rel.between, actors, ("relations", k, "between"))
         else:
-            p += _pair_problems([rel.from_, rel.to], actors, ("relations", k))
+            directed = [(("relations", k, side), f"unknown actor {a!r}")
+                        for side, a in (("from", rel.from_), ("to", rel.to)) if a not in actors]
+            p += directed or _pair_problems([rel.from_, rel.to], actors, ("relations", k))
     for k, group in enumerate(sc.alliances):
         p += [(("alliances", k, m), f"unknown actor {a!r}") for m, a in enumerate(group) if a not in actors]
     track_names = [t.name for t in sc.tracks]

@@ -20,9 +20,10 @@ class RunStreams:
     stream a run sees is the same whatever the chunking.
     """
 
-    def __init__(self, seeds: np.ndarray, per_round: int, budget: int = 4_000_000):
+    def __init__(self, seeds: np.ndarray, per_round: int, rounds: int, budget: int = 4_000_000):
         self.gens = [np.random.default_rng(np.random.SeedSequence(int(s))) for s in seeds]
         self.per_round = per_round
+        self.left = rounds
         self.chunk = max(1, budget // max(1, len(seeds) * per_round))
         self._buf = np.empty((len(seeds), 0, per_round))
         self._next = 0
@@ -34,10 +35,12 @@ class RunStreams:
     def next_round(self) -> np.ndarray:
         """(R, per_round) uniforms for the next round."""
         if self._next >= self._buf.shape[1]:
-            self._buf = np.stack([g.random(self.chunk * self.per_round) for g in self.gens]).reshape(
-                len(self.gens), self.chunk, self.per_round
+            chunk = max(1, min(self.chunk, self.left))
+            self._buf = np.stack([g.random(chunk * self.per_round) for g in self.gens]).reshape(
+                len(self.gens), chunk, self.per_round
             )
             self._next = 0
+        self.left -= 1
         out = self._buf[:, self._next]
         self._next += 1
         return out

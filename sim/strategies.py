@@ -110,11 +110,13 @@ def decide_intent(codes: np.ndarray, h: History) -> np.ndarray:
 
     ``codes`` has shape (runs, actors): the reciprocity code of each actor.
     """
+    present = np.unique(codes)
+    rules = list(RECIPROCITY.values())
+    if len(present) == 1:
+        return np.broadcast_to(rules[present[0]].intent(h), h.met.shape)
     out = np.zeros(h.met.shape, dtype=bool)
-    for code, rule in enumerate(RECIPROCITY.values()):
-        mask = codes == code
-        if mask.any():
-            out |= mask[:, :, None] & rule.intent(h)
+    for code in present:
+        out |= (codes == code)[:, :, None] & rules[code].intent(h)
     return out
 
 

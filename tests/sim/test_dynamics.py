@@ -11,9 +11,8 @@ def test_deffuant_pair_moves_mu_of_the_gap_and_conserves_the_mean():
     pos = np.array([[[0.2], [0.6], [0.9]]])
     listen = np.zeros((1, 3, 3), dtype=bool)
     listen[0, 0, 1] = listen[0, 1, 0] = True
-    w = dynamics.persuasion_weights(listen, np.ones((1, 3, 3)), np.full((1, 3), 0.5), np.ones((1, 3)), np.full((1, 1, 1), 0.5))
-    target = np.broadcast_to(pos[:, None], (1, 3, 3, 1))
-    new = dynamics.persuade(pos, target, w, np.zeros((1, 3, 1)), np.full((1, 3), 0.5), "step")
+    w = dynamics.persuasion_weights(listen, np.ones((1, 3, 3)), np.ones((1, 3, 3)), np.ones((1, 3)), np.full((1, 1, 1), 0.5))
+    new = dynamics.persuade(pos, w, np.zeros((1, 3, 1)), np.full((1, 3), 0.5), "step")
     np.testing.assert_allclose(new[0, :, 0], [0.4, 0.4, 0.9])
     assert new.sum() == pos.sum()
 
@@ -21,19 +20,25 @@ def test_deffuant_pair_moves_mu_of_the_gap_and_conserves_the_mean():
 def test_step_ignores_arguments_at_or_beyond_latitude():
     pos = np.array([[[0.0], [0.5]]])
     w = np.full((1, 2, 2), 0.5)
-    target = np.broadcast_to(pos[:, None], (1, 2, 2, 1))
-    same = dynamics.persuade(pos, target, w, np.zeros((1, 2, 1)), np.full((1, 2), 0.5), "step")
+    same = dynamics.persuade(pos, w, np.zeros((1, 2, 1)), np.full((1, 2), 0.5), "step")
     np.testing.assert_array_equal(same, pos)
     heard = np.array([[[0.0, 1.0], [1.0, 0.0]]])  # Hegselmann-Krause: weight 1 for the other, self included by the rule
-    moved = dynamics.persuade(pos, target, heard, np.zeros((1, 2, 1)), np.full((1, 2), 0.5), "mean")
+    moved = dynamics.persuade(pos, heard, np.zeros((1, 2, 1)), np.full((1, 2), 0.5), "mean")
     np.testing.assert_allclose(moved[0, :, 0], [0.25, 0.25])
+
+
+def test_a_mediator_is_heard_as_its_proposal():
+    pos = np.array([[[0.0], [1.0]]])
+    w = np.array([[[0.0, 0.5], [0.0, 0.0]]])
+    new = dynamics.persuade(pos, w, np.zeros((1, 2, 1)), np.ones((1, 2)), "step",
+                            (np.array([0]), np.array([0]), np.array([1]), np.array([[0.4]])))
+    np.testing.assert_allclose(new[0, :, 0], [0.2, 1.0])
 
 
 def test_salience_scales_the_move():
     pos = np.array([[[0.0], [0.8]]])
-    target = np.broadcast_to(pos[:, None], (1, 2, 2, 1))
     w = np.array([[[0.0, 0.5], [0.5, 0.0]]])
-    new = dynamics.persuade(pos, target, w, np.array([[[1.0], [0.5]]]), np.ones((1, 2)), "step")
+    new = dynamics.persuade(pos, w, np.array([[[1.0], [0.5]]]), np.ones((1, 2)), "step")
     np.testing.assert_allclose(new[0, :, 0], [0.0, 0.6])
 
 
