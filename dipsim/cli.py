@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from sim.errors import ScenarioError
 
-COMMANDS = ("run", "validate", "schema", "forecast")
+COMMANDS = ("run", "sweep", "compare", "validate", "schema", "dashboard", "forecast")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,3 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # an internal error: say so in one line; DIPSIM_DEBUG=1 shows the traceback
+        if os.environ.get("DIPSIM_DEBUG"):
+            raise
+        print(f"dipsim: internal error: {type(e).__name__}: {e} (rerun with DIPSIM_DEBUG=1 for the traceback; "
+              "please report it)", file=sys.stderr)
+        return 1
