@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.story import story
+from sim.forecast import forecast, from_scenario
 from sim.recorder import CONTACT_STATES
 from sim.result import BatchResult
 from sim.schema import Scenario
@@ -31,6 +32,23 @@ def _contacts(res: BatchResult, run: int, sc: Scenario) -> list[dict[str, Any]]:
     for group in sc.alliances:
         out.append({"between": list(group), "kind": "alliance", "label": "-".join(group), "opened": 0,
                     "closed": None, "status": "open", "reason": None})
+    return out
+
+
+def bdm_forecast(sc: Scenario, rounds: int = 10) -> dict[str, Any] | None:
+    """Bueno de Mesquita's forecast of each issue from the scenario's starting data, to set beside the run."""
+    if sc.population is not None:
+        return None
+    out = {}
+    for issue in sc.issue_names:
+        data = from_scenario(sc, issue)
+        try:
+            r = forecast(data.actors, data.capability, data.position, data.salience, rounds=rounds)
+        except ValueError as e:  # e.g. every weight zero: no forecast for that issue
+            out[issue] = {"error": str(e)}
+            continue
+        out[issue] = {"median": [float(x) for x in r.median], "mean": [float(x) for x in r.mean],
+                      "final": {a: float(x) for a, x in zip(r.actors, r.positions[-1], strict=True)}}
     return out
 
 
@@ -58,6 +76,7 @@ def summary(res: BatchResult, run: int, sc: Scenario) -> dict[str, Any]:
                       for n, a in enumerate(st.actors)} if st.n <= 60 else None,
         },
         "provenance": _provenance(sc),
+        "forecast": bdm_forecast(sc),
     }
     doc["story"] = story(doc, res.log[run])
     return doc

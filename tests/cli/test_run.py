@@ -27,6 +27,8 @@ def test_default_run_tells_the_article_story(tmp_path, capsys):
     assert {c["kind"] for c in summary["channels"]} == {"back_channel", "track", "alliance"}
     assert summary["seed"] == 7 and summary["agreement"]["reached"] is False
     assert set(summary["final"]["positions"]) == {"UK", "Russia", "EU", "US", "Ukraine"}
+    forecast = summary["forecast"]["territory"]  # Bueno de Mesquita's forecast beside the run
+    assert len(forecast["median"]) == 11 and set(forecast["final"]) == set(summary["actors"])
     rounds = pd.read_parquet(tmp_path / "rounds.parquet")
     assert {"position", "trust", "contact", "pressure", "proposal", "listen"} <= set(rounds.series)
     assert rounds["round"].max() == 52
