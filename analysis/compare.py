@@ -1,0 +1,57 @@
+"""Outcome distributions side by side: one summary row per outcome, one column per scenario.
+
+Reads only the runs table (a ``scenario`` column plus outcome columns); a flag outcome (bool) is
+summarised by its rate, a numeric outcome by its median, as ``"<column> (rate)"`` / ``"(median)"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+ID_COLUMNS = ("run_id", "seed", "scenario")
+_KEY_SUFFIXES = (":collapsed", ":lifetime")
+_KEY_COLUMNS = ("agreement", "agreement_round", "polarization")
+
+
+def is_flag(series: pd.Series) -> bool:
+    """A bool outcome, possibly with gaps (scenarios without that channel)."""
+    values = series.dropna()
+    return series.dtype == bool or (len(values) > 0 and values.map(lambda v: isinstance(v, bool)).all())
+
+
+def key_columns(table: pd.DataFrame) -> list[str]:
+    """The outcomes worth a first look: agreement, channel survival, polarization, trust across channels."""
+    channels = [c.rsplit(":", 1)[0] for c in table.columns if c.endswith(":lifetime")]
+    trust = [f"trust:{a}->{b}" for ch in channels for a, b in [ch.split("-", 1)] for a, b in [(a, b), (b, a)]]
+    keep = [c for c in table.columns if c in _KEY_COLUMNS or c.endswith(_KEY_SUFFIXES) or c in trust]
+    return keep
+
+
+def summarize(table: pd.DataFrame, order: Sequence[str] | None = None, columns: Sequence[str] | None = None
+              ) -> pd.DataFrame:
+    """Rates of flags and medians of numbers per scenario: index = statistics, columns = scenarios."""
+    order = list(order) if order is not None else list(dict.fromkeys(table["scenario"]))
+    columns = list(columns) if columns is not None else [c for c in table.columns if c not in ID_COLUMNS]
+    stats: dict[str, dict[str, float]] = {"runs": {}}
+    groups = {name: g for name, g in table.groupby("scenario", sort=False)}
+    for name in order:
+        g = groups.get(name, table.iloc[0:0])
+        stats["runs"][name] = float(len(g))
+        for col in columns:
+            series = g[col]
+            if is_flag(table[col]):
+                values = series.dropna().astype(bool)
+                stats.setdefault(f"{col} (rate)", {})[name] = float(values.mean()) if len(values) else float("nan")
+            elif pd.api.types.is_numeric_dtype(table[col]):
+                stats.setdefault(f"{col} (median)", {})[name] = float(series.median())
+    return pd.DataFrame(stats).T.reindex(columns=order)
+
+
+def format_table(summary: pd.DataFrame) -> str:
+    """The summary as aligned text (counts as integers, other figures to 3 significant digits)."""
+    shown = summary.map(lambda v: "-" if pd.isna(v) else f"{v:.3g}")
+    if "runs" in summary.index:
+        shown.loc["runs"] = summary.loc["runs"].map(lambda v: f"{int(v)}")
+    return shown.to_string()

@@ -1,0 +1,217 @@
+"""Experimental designs: `--vary PATH=VALUES` specs, full grids and Latin hypercubes over scenario paths.
+
+VALUES is `0,0.5,1` (a list), `0:1:11` (start:stop:count, both ends included), `a,b` (categorical) or,
+for `--design lhs` only, `lo:hi` (a range sampled continuously; integers when both ends are integers).
+A design is a list of points, each a ``{PATH: value}`` dict; replicate seeds are the sweep's business.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from numbers import Integral, Real
+from typing import Any, Literal
+
+import numpy as np
+from scipy.stats import qmc
+
+from sim.paths import parse_value
+
+DesignKind = Literal["grid", "lhs"]
+DESIGNS: tuple[str, ...] = ("grid", "lhs")
+_FORMS = "a list (0,0.5,1), start:stop:count (0:1:11), categories (a,b) or, for lhs, a range lo:hi (0:1)"
+
+
+class DesignError(ValueError):
+    """Bad design input; ``lines`` holds one located line per problem (`WHERE: PATH: what is wrong`)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
+
+
+@dataclass(frozen=True)
+class Vary:
+    """One varied scenario path: discrete ``levels`` or a continuous ``bounds`` range (lhs only)."""
+
+    path: str
+    levels: tuple[Any, ...] | None = None
+    bounds: tuple[float, float] | None = None
+    where: str = "--vary"  # where it was written: `--vary PATH=VALUES` or `FILE:LINE:COL`
+    ypath: str = ""  # the path to name in error lines (default: ``path``)
+
+    def line(self, message: str) -> str:
+        """A located error line about this entry."""
+        return f"{self.where}: {self.ypath or self.path}: {message}"
+
+    def manifest(self) -> list[Any]:
+        """The manifest form: the list of levels, or ``[lo, hi]`` for a range."""
+        return list(self.levels) if self.levels is not None else list(self.bounds or ())
+
+    def probes(self) -> list[Any]:
+        """Values to try once against the scenario before running: every level, or both ends of a range."""
+        return list(self.levels) if self.levels is not None else list(self.bounds or ())
+
+
+@dataclass(frozen=True)
+class Design:
+    """A set of design points over the varied paths."""
+
+    kind: DesignKind
+    vary: tuple[Vary, ...]
+    samples: int | None
+    points: list[dict[str, Any]] = field(repr=False)
+
+    @property
+    def paths(self) -> list[str]:
+        return [v.path for v in self.vary]
+
+    def manifest(self) -> dict[str, Any]:
+        """The `design` block of manifest.json."""
+        return {
+            "kind": self.kind,
+            "vary": {v.path: v.manifest() for v in self.vary},
+            "samples": self.samples,
+            "types": {v.path: "values" if v.levels is not None else "range" for v in self.vary},
+            "points": len(self.points),
+        }
+
+
+def _number(text: str) -> int | float | None:
+    """The number a range end stands for, or None if it is not one."""
+    value = parse_value(text.strip())
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return None
+    return int(value) if isinstance(value, Integral) else float(value)
+
+
+def _tidy(x: float) -> float:
+    """Round away binary noise (0.30000000000000004 -> 0.3) so values print and compare cleanly."""
+    return float(f"{x:.12g}")
+
+
+def linspace(start: float, stop: float, count: int) -> list[int | float]:
+    """`start:stop:count`: ``count`` evenly spaced values, both ends included; ints when all are whole."""
+    values = [_tidy(v) for v in np.linspace(start, stop, count)]
+    if isinstance(start, int) and isinstance(stop, int) and all(v.is_integer() for v in values):
+        return [int(v) for v in values]
+    return values
+
+
+def parse_values(text: str) -> tuple[tuple[Any, ...] | None, tuple[float, float] | None]:
+    """Parse a VALUES string into ``(levels, None)`` or ``(None, (lo, hi))``; raises ValueError."""
+    text = text.strip()
+    if not text:
+        raise ValueError(f"no values given; give {_FORMS}")
+    if "," in text:
+        items = [item.strip() for item in text.split(",")]
+        if any(not item for item in items):
+            raise ValueError(f"empty value in list {text!r}")
+        return tuple(parse_value(item) for item in items), None
+    parts = text.split(":")
+    if len(parts) in (2, 3) and all(_number(p) is not None for p in parts):
+        lo, hi = _number(parts[0]), _number(parts[1])
+        if len(parts) == 2:
+            if not lo < hi:  # type: ignore[operator]
+                raise ValueError(f"range {text!r}: lo must be below hi")
+            return None, (lo, hi)  # type: ignore[return-value]
+        count = _number(parts[2])
+        if not isinstance(count, int) or count < 1:
+            raise ValueError(f"{text!r}: the count (after the second ':') must be a whole number >= 1")
+        return tuple(linspace(lo, hi, count)), None  # type: ignore[arg-type]
+    return (parse_value(text),), None
+
+
+def vary_from_values(path: str, values: Any, where: str, ypath: str = "") -> Vary:
+    """A Vary from a path and a VALUES string or a YAML list/scalar (sweep files); raises DesignError."""
+    path = path.strip()
+    v = Vary(path, where=where, ypath=ypath)
+    if not path:
+        raise DesignError([f"{where}: no PATH before '='; write PATH=VALUES, e.g. actors.UK.strategy.openness=0:1:5"])
+    if isinstance(values, list):
+        if not values:
+            raise DesignError([v.line("empty list of values")])
+        return Vary(path, levels=tuple(values), where=where, ypath=ypath)
+    if not isinstance(values, str):
+        return Vary(path, levels=(values,), where=where, ypath=ypath)
+    try:
+        levels, bounds = parse_values(values)
+    except ValueError as e:
+        raise DesignError([v.line(str(e))]) from e
+    return Vary(path, levels=levels, bounds=bounds, where=where, ypath=ypath)
+
+
+def parse_vary(arg: str, where: str = "--vary") -> Vary:
+    """Parse one `--vary PATH=VALUES` argument."""
+    path, eq, values = arg.partition("=")
+    if not eq:
+        raise DesignError([f"{where} {arg}: expected PATH=VALUES, e.g. actors.UK.strategy.openness=0:1:5"])
+    return vary_from_values(path, values, f"{where} {arg}")
+
+
+def grid(vary: Sequence[Vary]) -> list[dict[str, Any]]:
+    """Every combination of the levels (the last path varies fastest); one empty point when nothing varies."""
+    ranged = [v for v in vary if v.levels is None]
+    if ranged:
+        raise DesignError(
+            [v.line("a range lo:hi needs --design lhs; a grid needs a list (0,0.5,1) or start:stop:count (0:1:11)")
+             for v in ranged]
+        )
+    paths = [v.path for v in vary]
+    return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(v.levels for v in vary))]
+
+
+def _scale(v: Vary, u: np.ndarray) -> list[Any]:
+    """Map uniform draws in [0, 1) to the values of ``v``: range ends or levels."""
+    if v.levels is not None:
+        n = len(v.levels)
+        return [v.levels[min(int(x * n), n - 1)] for x in u]
+    lo, hi = v.bounds  # type: ignore[misc]
+    if isinstance(lo, int) and isinstance(hi, int):
+        return [min(lo + int(math.floor(x * (hi - lo + 1))), hi) for x in u]
+    return [_tidy(lo + x * (hi - lo)) for x in u]
+
+
+def lhs(vary: Sequence[Vary], samples: int, seed: int) -> list[dict[str, Any]]:
+    """A seeded Latin hypercube of ``samples`` points (scipy's qmc.LatinHypercube)."""
+    if not vary:
+        raise DesignError(["--design lhs: needs at least one --vary PATH=lo:hi"])
+    if samples < 1:
+        raise DesignError([f"--samples {samples}: must be >= 1"])
+    u = qmc.LatinHypercube(d=len(vary), rng=np.random.default_rng(seed)).random(samples)
+    columns = [_scale(v, u[:, k]) for k, v in enumerate(vary)]
+    return [{v.path: columns[k][i] for k, v in enumerate(vary)} for i in range(samples)]
+
+
+def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = None, seed: int = 0) -> Design:
+    """Build a grid or LHS design; raises DesignError with located lines."""
+    seen: dict[str, Vary] = {}
+    problems = []
+    for v in vary:
+        if v.path in seen:
+            problems.append(v.line(f"varied twice (also {seen[v.path].where})"))
+        seen[v.path] = v
+    if kind not in DESIGNS:
+        problems.append(f"--design {kind}: unknown design (allowed: {', '.join(DESIGNS)})")
+    elif kind == "grid" and samples is not None:
+        problems.append(f"--samples {samples}: only used by --design lhs")
+    elif kind == "lhs" and samples is None:
+        problems.append("--design lhs: needs --samples N")
+    if problems:
+        raise DesignError(problems)
+    points = grid(vary) if kind == "grid" else lhs(vary, samples, seed)  # type: ignore[arg-type]
+    return Design(kind, tuple(vary), samples, points)  # type: ignore[arg-type]
+
+
+def column_kind(values: Sequence[Any]) -> str:
+    """The Parquet column type of a varied path: bool, int, float or str (mixed kinds become str)."""
+    vals = [v for v in values if v is not None]
+    if vals and all(isinstance(v, (bool, np.bool_)) for v in vals):
+        return "bool"
+    if all(isinstance(v, Integral) and not isinstance(v, bool) for v in vals) and len(vals) == len(values):
+        return "int"
+    if all(isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in vals):
+        return "float"
+    return "str"

@@ -1,0 +1,158 @@
+"""Run a plan: batches to a backend, each finished batch saved at once, resumable after Ctrl-C or a kill.
+
+``execute`` is shared by ``dipsim sweep`` and ``dipsim compare``. The directory is always consistent:
+a part exists only for a complete batch, the manifest is replaced atomically after every batch, and
+``runs.parquet`` is rebuilt from the parts, sorted by run_id, so it never depends on finishing order,
+worker count, batch size or backend.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from analysis.backends import Backend
+from analysis.progress import Summary, bar
+from analysis.sweep_io import (
+    done_parts,
+    finish_files,
+    now,
+    read_failures,
+    read_json,
+    to_frame,
+    versions,
+    write_json,
+    write_part,
+)
+from analysis.sweep_plan import Plan
+
+MANIFEST = "manifest.json"
+PLAN = "plan.json"
+
+
+class SweepExists(ValueError):
+    """The output directory already holds a sweep."""
+
+
+def manifest_of(plan: Plan) -> dict[str, Any]:
+    """The manifest's fixed part (contracts §3; dashboards read it)."""
+    m: dict[str, Any] = {"kind": plan.kind}
+    if plan.kind == "compare":
+        m["scenarios"] = [s.manifest() for s in plan.sources]
+    else:
+        m["scenario"] = plan.sources[0].manifest()
+        m["design"] = plan.design
+    return m | {"seeds": plan.seeds, "root_seed": plan.root_seed, "batch_size": plan.batch_size,
+                "batches": plan.n_batches, "id_columns": plan.head, "keep_rounds": plan.keep_rounds}
+
+
+def start(plan: Plan, out: Path) -> None:
+    """Create a new output directory for ``plan`` (SweepExists if one is there already)."""
+    if (out / MANIFEST).exists() or (out / PLAN).exists():
+        raise SweepExists(f"{out} already holds a sweep: use `dipsim sweep --resume {out}` or another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    write_json(out / PLAN, plan.to_json())
+    write_json(out / MANIFEST, manifest_of(plan) | {"counts": {"total": plan.total, "done": 0, "failed": 0},
+                                                    "status": "running", "started": now(), "finished": None,
+                                                    "versions": versions()})
+
+
+def load_plan(out: Path) -> Plan:
+    """The plan saved in a sweep directory (FileNotFoundError if it is not one)."""
+    if not (out / PLAN).exists():
+        raise FileNotFoundError(f"{out} is not a sweep directory (no {PLAN})")
+    return Plan.from_json(read_json(out / PLAN))
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """A plain `kill` stops the sweep like Ctrl-C does (saving first)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progress: bool = True) -> Summary:
+    """Run every batch not yet on disk, saving each as it finishes; on Ctrl-C save state and stop."""
+    manifest = read_json(out / MANIFEST)
+    done = done_parts(out)
+    ok, failed = sum(r for r, _ in done.values()), sum(f for _, f in done.values())
+    pending = [b for b in range(plan.n_batches) if b not in done]
+    failures_log = out / "failures.jsonl"
+    failures_log.write_text("".join(json.dumps(f, default=str) + "\n" for f in read_failures(out)))
+    if done:
+        manifest.setdefault("resumed", []).append(now())
+    manifest |= {"status": "running", "finished": None, "backend": backend.describe()}
+
+    def save(status: str | None = None) -> None:
+        manifest["counts"] = {"total": plan.total, "done": ok, "failed": failed}
+        if status is not None:
+            manifest["status"] = status
+        write_json(out / MANIFEST, manifest)
+
+    save()
+    t0 = time.perf_counter()
+    session = 0
+    interrupted = False
+    pbar = bar(plan.total, ok + failed, enabled=progress)
+    try:
+        with _sigterm_as_interrupt():
+            for res in backend.results(plan.task(b, runner) for b in pending):
+                write_part(out, res.index, to_frame(res.rows, plan.vary_kinds, plan.labelled), res.failures, res.rounds)
+                if res.failures:
+                    with failures_log.open("a") as f:
+                        f.writelines(json.dumps(r, default=str) + "\n" for r in res.failures)
+                ok, failed = ok + len(res.rows), failed + len(res.failures)
+                session += len(res.rows) + len(res.failures)
+                save()
+                pbar.set_postfix(failed=failed, refresh=False)
+                pbar.update(len(res.rows) + len(res.failures))
+    except KeyboardInterrupt:
+        interrupted = True
+        backend.abort()
+    except BaseException:
+        backend.abort()
+        save("interrupted")
+        raise
+    finally:
+        pbar.close()
+    seconds = time.perf_counter() - t0
+    manifest |= {"wall_time": round(seconds, 3), "runs_per_s": round(session / seconds, 2) if seconds else None}
+    if interrupted:
+        save("interrupted")
+        return Summary(out, plan.total, ok, failed, seconds, session, interrupted=True)
+    ok, failed = finish_files(out, plan.head)
+    manifest["finished"] = now()
+    save("done")
+    return Summary(out, plan.total, ok, failed, seconds, session)
+
+
+def write_dashboard(out: Path) -> str | None:
+    """Build the dashboard if the dashboard module exists; a warning line (not a crash) if it fails."""
+    try:
+        from analysis.dashboard import write_dashboard as build
+    except ImportError:
+        return None
+    try:
+        build(out)
+    except Exception as e:  # the saved results matter more than the page
+        msg = f"warning: dashboard not written: {type(e).__name__}: {e}"
+        print(msg, file=sys.stderr)
+        return msg
+    return None

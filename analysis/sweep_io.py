@@ -1,0 +1,187 @@
+"""On-disk side of sweeps: seeds, typed tables, Parquet parts, atomic manifests, failures, versions.
+
+Layout of a sweep/compare directory: ``manifest.json``, ``plan.json`` (everything needed to resume),
+``parts/part-XXXXX.parquet`` (+ ``.failures.jsonl``) per finished batch, then ``runs.parquet`` and
+``failures.jsonl`` once every batch is in. A part file exists only once its batch is complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+from collections.abc import Sequence
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+PARTS = "parts"
+ROUNDS = "rounds"  # --keep-rounds: one Parquet part per batch, read the folder as one dataset
+_OPTIONAL_INT_KEYS = ("agreement_round",)
+_OPTIONAL_INT_SUFFIXES = (":opened", ":closed", "_round")
+
+
+def seed_of(root: int, k: int) -> int:
+    """Seed of run k: child k of ``SeedSequence(root)`` (== ``SeedSequence(root).spawn(n)[k]``)."""
+    return int(np.random.SeedSequence(root, spawn_key=(k,)).generate_state(1)[0])
+
+
+def file_hash(path: str | Path) -> str:
+    """sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def now() -> str:
+    """The current time, ISO 8601 with timezone, to the second."""
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def versions() -> dict[str, str | None]:
+    """Versions recorded in every manifest."""
+    import sim
+
+    return {
+        "python": platform.python_version(),
+        "dipsim": _version("dipsim") or sim.__version__,
+        "numpy": np.__version__,
+        "mesa": _version("mesa"),
+        "pandas": pd.__version__,
+    }
+
+
+def write_json(path: Path, obj: Any) -> None:
+    """Write JSON atomically (temp file, then rename)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2, default=str) + "\n")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
+def _outcome_column(key: str, values: list[Any]) -> pd.Series:
+    """Type one outcome column: bool, int64, or float64 (NaN for None, and for optional rounds)."""
+    present = [v for v in values if v is not None]
+    optional = key in _OPTIONAL_INT_KEYS or key.endswith(_OPTIONAL_INT_SUFFIXES)
+    if len(present) == len(values) and present and all(_is_bool(v) for v in present):
+        return pd.Series(values, dtype=bool)
+    complete = len(present) == len(values)
+    if complete and not optional and all(isinstance(v, Integral) and not _is_bool(v) for v in present):
+        return pd.Series(values, dtype="int64")
+    if all(isinstance(v, Real) for v in present):
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    return pd.Series(values, dtype=object)
+
+
+def _vary_column(kind: str, values: list[Any]) -> pd.Series:
+    """Type one varied-path column by its design-wide kind (see ``designs.column_kind``)."""
+    if kind == "bool":
+        return pd.Series(values, dtype=object if any(v is None for v in values) else bool)
+    if kind == "int":
+        return pd.Series(values, dtype="int64")
+    if kind == "float":
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    return pd.Series([None if v is None else str(v) for v in values], dtype=object)
+
+
+def to_frame(rows: Sequence[dict[str, Any]], vary_kinds: dict[str, str], labelled: bool) -> pd.DataFrame:
+    """Rows of one batch as a typed table: run_id, seed, [scenario], varied paths, outcomes."""
+    head = ["run_id", "seed"] + (["scenario"] if labelled else []) + list(vary_kinds)
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(k for k in row if k not in head))
+    cols: dict[str, pd.Series] = {
+        "run_id": pd.Series([r["run_id"] for r in rows], dtype="int64"),
+        "seed": pd.Series([r["seed"] for r in rows], dtype="int64"),
+    }
+    if labelled:
+        cols["scenario"] = pd.Series([r["scenario"] for r in rows], dtype=object)
+    for path, kind in vary_kinds.items():
+        cols[path] = _vary_column(kind, [r.get(path) for r in rows])
+    for key in keys:
+        cols[key] = _outcome_column(key, [r.get(key) for r in rows])
+    return pd.DataFrame(cols)
+
+
+def part_path(out: Path, index: int) -> Path:
+    return out / PARTS / f"part-{index:05d}.parquet"
+
+
+def write_part(out: Path, index: int, frame: pd.DataFrame, failures: Sequence[dict[str, Any]],
+               rounds: pd.DataFrame | None = None) -> None:
+    """Write a finished batch: per-round series and failures first, then the part (which marks it done)."""
+    target = part_path(out, index)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if rounds is not None:
+        series = out / ROUNDS / target.name
+        series.parent.mkdir(exist_ok=True)
+        rounds.to_parquet(series.with_name(series.name + ".tmp"), index=False)
+        os.replace(series.with_name(series.name + ".tmp"), series)
+    fail_path = target.with_suffix(".failures.jsonl")
+    if failures:
+        tmp = fail_path.with_name(fail_path.name + ".tmp")
+        tmp.write_text("".join(json.dumps(f, default=str) + "\n" for f in failures))
+        os.replace(tmp, fail_path)
+    tmp = target.with_name(target.name + ".tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, target)
+
+
+def done_parts(out: Path) -> dict[int, tuple[int, int]]:
+    """Finished batches on disk: ``{index: (rows, failed runs)}``."""
+    done = {}
+    for path in sorted((out / PARTS).glob("part-*.parquet")):
+        fail_path = path.with_suffix(".failures.jsonl")
+        failed = len(fail_path.read_text().splitlines()) if fail_path.exists() else 0
+        done[int(path.stem.split("-")[1])] = (pq.ParquetFile(path).metadata.num_rows, failed)
+    return done
+
+
+def read_failures(out: Path) -> list[dict[str, Any]]:
+    """Every failure record of the finished parts, by run_id."""
+    records = []
+    for path in sorted((out / PARTS).glob("part-*.failures.jsonl")):
+        records += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return sorted(records, key=lambda r: r["run_id"])
+
+
+def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
+    """All parts as one table sorted by run_id (empty parts skipped; ``head`` columns when none has rows)."""
+    frames = [pd.read_parquet(p) for p in sorted((out / PARTS).glob("part-*.parquet"))]
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run_id", "seed") else object) for c in head})
+    table = pd.concat(frames, ignore_index=True, sort=False)
+    return table.sort_values("run_id", kind="stable").reset_index(drop=True)
+
+
+def finish_files(out: Path, head: Sequence[str]) -> tuple[int, int]:
+    """Write runs.parquet and failures.jsonl from the parts (atomically); return (rows, failures)."""
+    table = combine(out, head)
+    tmp = out / "runs.parquet.tmp"
+    table.to_parquet(tmp, index=False)
+    os.replace(tmp, out / "runs.parquet")
+    failures = read_failures(out)
+    tmp = out / "failures.jsonl.tmp"
+    tmp.write_text("".join(json.dumps(f, default=str) + "\n" for f in failures))
+    os.replace(tmp, out / "failures.jsonl")
+    return len(table), len(failures)

@@ -1,0 +1,212 @@
+"""What a sweep or comparison will run: scenarios, design points, seeds and batches, checked before running.
+
+Run k of a plan is ``(base, point, replicate)`` with ``k = (base * points + point) * seeds + replicate``.
+Its seed is child k of ``SeedSequence(root)`` for a sweep (every run its own stream) and child
+``replicate`` for a comparison (the same seeds through every scenario). Batches are consecutive run ids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from analysis.designs import Design, DesignError, Vary, column_kind, make_design
+from analysis.sweep_io import file_hash, seed_of
+from analysis.sweep_tasks import EngineRunner, RunSpec, Task, override
+from sim.errors import ScenarioError, dotted
+from sim.loader import load_scenario, load_scenario_text
+from sim.paths import PathError, resolve_path
+from sim.yamlio import parse_yaml
+
+DEFAULT_BATCH = 256
+
+
+@dataclass(frozen=True)
+class Source:
+    """One scenario file as it was when the sweep started (its text travels with the plan)."""
+
+    name: str
+    path: str
+    hash: str
+    label: str
+    text: str = field(repr=False)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The raw YAML data."""
+        return parse_yaml(self.text, self.path).data
+
+    def manifest(self) -> dict[str, str]:
+        return {"name": self.name, "path": self.path, "hash": self.hash, "label": self.label}
+
+
+@dataclass
+class Plan:
+    """Everything needed to run, and to resume, a sweep or a comparison."""
+
+    kind: str  # "sweep" | "compare"
+    sources: list[Source]
+    points: list[dict[str, Any]]
+    seeds: int
+    root_seed: int
+    batch_size: int = DEFAULT_BATCH
+    design: dict[str, Any] | None = None  # the manifest's design block (sweeps)
+    keep_rounds: bool = False  # also save every run's per-round series (rounds/part-XXXXX.parquet)
+
+    @property
+    def total(self) -> int:
+        return len(self.sources) * len(self.points) * self.seeds
+
+    @property
+    def n_batches(self) -> int:
+        return math.ceil(self.total / self.batch_size)
+
+    @property
+    def labelled(self) -> bool:
+        """Whether rows carry a `scenario` column (comparisons)."""
+        return self.kind == "compare"
+
+    @property
+    def vary_kinds(self) -> dict[str, str]:
+        """Column type of every varied path, fixed by the whole design (so every part agrees)."""
+        paths = list(self.points[0]) if self.points else []
+        return {p: column_kind([pt[p] for pt in self.points]) for p in paths}
+
+    @property
+    def head(self) -> list[str]:
+        """The leading columns of runs.parquet."""
+        return ["run_id", "seed"] + (["scenario"] if self.labelled else []) + list(self.vary_kinds)
+
+    def run(self, k: int) -> RunSpec:
+        """The k-th run."""
+        base_point, rep = divmod(k, self.seeds)
+        base, point = divmod(base_point, len(self.points))
+        seed = seed_of(self.root_seed, rep if self.kind == "compare" else k)
+        return RunSpec(k, seed, base, self.points[point])
+
+    def task(self, index: int, runner: Any = None) -> Task:
+        """Batch ``index`` as a task for a worker."""
+        ks = range(index * self.batch_size, min((index + 1) * self.batch_size, self.total))
+        labels = tuple(s.label for s in self.sources) if self.labelled else None
+        return Task(index, tuple((s.path, s.text) for s in self.sources), labels, tuple(self.run(k) for k in ks),
+                    runner if runner is not None else EngineRunner(), self.keep_rounds)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Plan:
+        return cls(**(obj | {"sources": [Source(**s) for s in obj["sources"]]}))
+
+    def describe(self) -> str:
+        """`N points × S seeds = R runs` (or scenarios × seeds), printed before starting."""
+        if self.kind == "compare":
+            what = f"{len(self.sources)} scenarios × {self.seeds} seeds"
+        else:
+            n = len(self.points)
+            what = f"{n} point{'s' if n != 1 else ''} × {self.seeds} seed{'s' if self.seeds != 1 else ''}"
+        batches = f"{self.n_batches} batch{'es' if self.n_batches != 1 else ''}"
+        return f"{what} = {self.total} runs in {batches} of ≤{self.batch_size}"
+
+
+def auto_batch(total: int, workers: int) -> int:
+    """Default batch size: up to 256 runs, but at least ~4 batches per worker so small sweeps use every core."""
+    return max(16, min(DEFAULT_BATCH, math.ceil(total / (4 * max(workers, 1)))))
+
+
+def read_source(path: str | Path, label: str | None = None) -> Source:
+    """Load and validate a scenario file (ScenarioError if invalid); keep its text for the workers."""
+    text = Path(path).read_bytes().decode("utf-8-sig")
+    scenario = load_scenario(path)
+    return Source(scenario.name, str(Path(path).resolve()), file_hash(path), label or scenario.name, text)
+
+
+def _unprefixed(message: str) -> str:
+    """A loader message without its `--set PATH=VALUE: ` prefix (we name the --vary instead)."""
+    message = " ".join(message.split())
+    return message.split(": ", 1)[1] if message.startswith("--set ") and ": " in message else message
+
+
+def _accepts(source: Source, path: str, value: Any) -> bool:
+    """Whether the scenario validates with ``path`` set to ``value``."""
+    try:
+        load_scenario_text(source.text, source.path, [override(path, value)])
+    except ScenarioError:
+        return False
+    return True
+
+
+def _whole(values: Sequence[Any]) -> bool:
+    return bool(values) and all(isinstance(x, int) and not isinstance(x, bool) for x in values)
+
+
+def numeric_kind(source: Source, v: Vary) -> Vary:
+    """Whole-number values of a field that takes fractions become floats: `openness=0:1` is a real range."""
+    values = list(v.bounds) if v.bounds is not None else list(v.levels or ())
+    if not _whole(values):
+        return v
+    probe = values[0] + 0.5 if v.bounds is not None or values[0] <= 0 else values[0] - 0.5
+    if not _accepts(source, v.path, probe):
+        return v  # an integer field (patience, rounds, opens)
+    if v.bounds is not None:
+        return replace(v, bounds=(float(v.bounds[0]), float(v.bounds[1])))
+    return replace(v, levels=tuple(float(x) for x in v.levels or ()))
+
+
+def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
+    """Every PATH must exist and every value (both ends of a range) must validate; DesignError otherwise.
+
+    Returns the entries with whole numbers turned into floats where the field takes fractions.
+    """
+    lines: list[str] = []
+    data = source.data
+    for v in vary:
+        try:
+            own = resolve_path(data, v.path)
+        except PathError as e:
+            lines.append(v.line(str(e)))
+            continue
+        for value in v.probes():
+            try:
+                load_scenario_text(source.text, source.path, [override(v.path, value)])
+            except ScenarioError as e:
+                for p in e.problems:
+                    where = "" if tuple(p.path) == own else f"{dotted(p.path)}: "
+                    lines.append(v.line(f"value {value!r}: {where}{_unprefixed(p.message)}"))
+    if lines:
+        raise DesignError(list(dict.fromkeys(lines)))
+    return [numeric_kind(source, v) for v in vary]
+
+
+def sweep_plan(
+    source: Source, vary: Sequence[Vary], design: str, samples: int | None, seeds: int,
+    root_seed: int, batch_size: int = DEFAULT_BATCH,
+) -> Plan:
+    """Check the varied paths against the scenario, build the design, and plan the runs."""
+    vary = check_vary(source, vary)
+    built: Design = make_design(vary, design, samples, root_seed)
+    return Plan("sweep", [source], built.points, seeds, root_seed, batch_size, built.manifest())
+
+
+def compare_plan(sources: Sequence[Source], seeds: int, root_seed: int, batch_size: int = DEFAULT_BATCH) -> Plan:
+    """The same seeds through every scenario; labels made unique (`name [file]`) when names repeat."""
+    names = [s.name for s in sources]
+    fixed = []
+    for k, s in enumerate(sources):
+        label = s.name if names.count(s.name) == 1 else f"{s.name} [{Path(s.path).stem}]"
+        if label in [f.label for f in fixed]:
+            label = f"{label} #{k + 1}"
+        fixed.append(Source(s.name, s.path, s.hash, label, s.text))
+    return Plan("compare", fixed, [{}], seeds, root_seed, batch_size)
+
+
+def check_counts(seeds: int | None, batch_size: int | None, samples: int | None) -> None:
+    """Positive counts or a DesignError naming the flag."""
+    bad = [f"--{flag} {v}: must be a whole number >= 1"
+           for flag, v in (("seeds", seeds), ("batch-size", batch_size), ("samples", samples))
+           if v is not None and v < 1]
+    if bad:
+        raise DesignError(bad)

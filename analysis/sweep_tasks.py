@@ -1,0 +1,189 @@
+"""The worker side of a sweep: one batch of runs in, rows and failures out (picklable, no I/O).
+
+A batch may mix design points; runs are grouped by the engine's structure key and each group advances
+in one engine call. A group that raises is retried run by run, so one bad run never sinks its batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import pickle
+import time
+import traceback
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from sim.loader import load_scenario_text
+from sim.paths import PathError, set_path
+from sim.schema import Scenario, reference_problems
+from sim.yamlio import parse_yaml
+
+
+class EngineRunner:
+    """The default run function: dipsim's batch engine (``sim.engine.simulate``)."""
+
+    def key(self, scenario: Scenario) -> Hashable:
+        """Runs with equal keys can share one engine call."""
+        try:
+            from sim.engine import structure_key  # type: ignore[attr-defined]
+        except ImportError:
+            from sim.compile import structure_key
+
+        return structure_key(scenario)
+
+    def outcomes(self, scenarios: Sequence[Scenario], seeds: Sequence[int]) -> list[dict[str, Any]]:
+        """One flat outcome dict per (scenario, seed)."""
+        from sim.engine import simulate
+
+        return simulate(list(scenarios), list(seeds)).outcomes()
+
+    def outcomes_and_rounds(self, scenarios: Sequence[Scenario], seeds: Sequence[int]
+                            ) -> tuple[list[dict[str, Any]], list[pd.DataFrame]]:
+        """Outcomes plus each run's tidy per-round table (``--keep-rounds``)."""
+        from analysis.outputs import rounds_table
+        from sim.engine import simulate
+
+        res = simulate(list(scenarios), list(seeds), record=True)
+        return res.outcomes(), [rounds_table(res, k) for k in range(len(seeds))]
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run: its id, seed, which base scenario and which design point."""
+
+    run_id: int
+    seed: int
+    base: int
+    point: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A batch of runs sent to a worker."""
+
+    index: int
+    bases: tuple[tuple[str, str], ...]  # (file name, YAML text) of each scenario
+    labels: tuple[str, ...] | None  # compare: the `scenario` column of each base
+    runs: tuple[RunSpec, ...]
+    runner: Any = field(default_factory=EngineRunner)
+    keep_rounds: bool = False
+
+
+@dataclass
+class TaskResult:
+    """What a worker sends back: one row per finished run, one record per failed run."""
+
+    index: int
+    rows: list[dict[str, Any]]
+    failures: list[dict[str, Any]]
+    seconds: float
+    rounds: pd.DataFrame | None = None  # --keep-rounds: per-round series of the finished runs, with run_id
+
+
+@functools.lru_cache(maxsize=8)
+def _pickled(filename: str, text: str) -> bytes:
+    """The parsed YAML data of a scenario text, pickled (parsed once per process; unpickling copies fast)."""
+    return pickle.dumps(parse_yaml(text, filename).data)
+
+
+def override(path: str, value: Any) -> str:
+    """A design value as a `--set PATH=VALUE` string (JSON is YAML, and exact for floats)."""
+    return f"{path}={json.dumps(value)}"
+
+
+def build_scenario(filename: str, text: str, point: dict[str, Any]) -> Scenario:
+    """The scenario of one design point: the base YAML with each PATH set, validated (located ScenarioError)."""
+    data = pickle.loads(_pickled(filename, text))
+    try:
+        for path, value in point.items():
+            set_path(data, path, value)
+        scenario = Scenario.model_validate(data)
+        if not reference_problems(scenario):
+            return scenario
+    except (ValidationError, PathError):
+        pass
+    # slow path, only for invalid points: the loader's located, worded problems
+    load_scenario_text(text, filename, [override(p, v) for p, v in point.items()])
+    raise ValueError(f"scenario {filename} with {point} is invalid")  # pragma: no cover - loader agrees
+
+
+def _error(e: BaseException) -> str:
+    """One line naming the error."""
+    first = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {first[0] if first else ''}" + (" ..." if len(first) > 1 else "")
+
+
+def _failure(task: Task, run: RunSpec, e: BaseException) -> dict[str, Any]:
+    """The failures.jsonl record of a run."""
+    record: dict[str, Any] = {"run_id": run.run_id, "seed": run.seed, "batch": task.index}
+    if task.labels is not None:
+        record["scenario"] = task.labels[run.base]
+    record |= {"params": run.point, "error": _error(e), "detail": str(e)[:4000]}
+    record["traceback"] = "".join(traceback.format_exception(e))[-4000:]
+    return record
+
+
+def _row(task: Task, run: RunSpec, outcome: dict[str, Any]) -> dict[str, Any]:
+    """The runs.parquet row of a finished run."""
+    row: dict[str, Any] = {"run_id": run.run_id, "seed": run.seed}
+    if task.labels is not None:
+        row["scenario"] = task.labels[run.base]
+    return row | run.point | outcome
+
+
+def run_task(task: Task) -> TaskResult:
+    """Run a batch: build scenarios, group by structure, simulate, retry failing groups run by run."""
+    start = time.perf_counter()
+    built: dict[tuple[int, str], tuple[Scenario, Hashable] | BaseException] = {}
+    groups: dict[Hashable, list[tuple[RunSpec, Scenario]]] = {}
+    failures: list[dict[str, Any]] = []
+    for run in task.runs:
+        cache_key = (run.base, repr(sorted(run.point.items())))
+        if cache_key not in built:
+            try:
+                sc = build_scenario(*task.bases[run.base], run.point)
+                built[cache_key] = (sc, task.runner.key(sc))
+            except Exception as e:
+                built[cache_key] = e
+        entry = built[cache_key]
+        if isinstance(entry, BaseException):
+            failures.append(_failure(task, run, entry))
+        else:
+            groups.setdefault(entry[1], []).append((run, entry[0]))
+    outcomes: dict[int, dict[str, Any]] = {}
+    rounds: dict[int, pd.DataFrame] = {}
+    for members in groups.values():
+        runs, scenarios = zip(*members, strict=True)
+        try:
+            _simulate(task, runs, scenarios, outcomes, rounds)
+        except Exception:
+            for run, sc in members:
+                try:
+                    _simulate(task, [run], [sc], outcomes, rounds)
+                except Exception as e:
+                    failures.append(_failure(task, run, e))
+    done = [run for run in task.runs if run.run_id in outcomes]
+    rows = [_row(task, run, outcomes[run.run_id]) for run in done]
+    table = None
+    if task.keep_rounds and done:
+        table = pd.concat([rounds[r.run_id].assign(run_id=r.run_id) for r in done], ignore_index=True)
+        table = table[["run_id", *[c for c in table.columns if c != "run_id"]]]
+    failures.sort(key=lambda f: f["run_id"])
+    return TaskResult(task.index, rows, failures, time.perf_counter() - start, table)
+
+
+def _simulate(task: Task, runs: Sequence[RunSpec], scenarios: Sequence[Scenario],
+              outcomes: dict[int, dict[str, Any]], rounds: dict[int, pd.DataFrame]) -> None:
+    """Run one group in one engine call and file its outcomes (and per-round tables) by run_id."""
+    seeds = [r.seed for r in runs]
+    if task.keep_rounds:
+        results, tables = task.runner.outcomes_and_rounds(scenarios, seeds)
+        rounds.update((r.run_id, t) for r, t in zip(runs, tables, strict=True))
+    else:
+        results = task.runner.outcomes(scenarios, seeds)
+    outcomes.update((r.run_id, o) for r, o in zip(runs, results, strict=True))

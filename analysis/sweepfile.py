@@ -1,0 +1,148 @@
+"""Sweep files: an experiment kept as YAML and rerun, like a NetLogo BehaviorSpace experiment.
+
+```yaml
+scenario: ../article_baseline.yaml     # relative to this file
+sweep:
+  vary:
+    actors.UK.strategy.openness: 0:1:5  # a VALUES string as for --vary, or a YAML list
+    channels.UK-Russia.patience: [2, 3, 5]
+  design: grid                         # grid | lhs
+  samples: null                        # lhs only
+  seeds: 50
+  seed: 1                              # root seed (default: the scenario's seed, else 0)
+```
+Read with the safe YAML reader of ``sim.yamlio``; unknown keys and bad values are located errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from yaml.nodes import MappingNode, ScalarNode
+
+from analysis.designs import DesignError, Vary, vary_from_values
+from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.yamlio import Document, parse_yaml, read_yaml
+
+Count = Annotated[int, Field(ge=1)]
+VaryValue = str | int | float | bool | list[Any] | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class SweepBlock(_Strict):
+    """The `sweep:` block."""
+
+    vary: dict[str, VaryValue] = Field(default_factory=dict, description="PATH: VALUES (string) or a list of values.")
+    design: Literal["grid", "lhs"] = Field("grid", description="grid: every combination; lhs: Latin hypercube.")
+    samples: Count | None = Field(None, description="Points of an lhs design.")
+    seeds: Count | None = Field(None, description="Replications per point.")
+    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Root seed.")
+
+
+class SweepFileModel(_Strict):
+    """A sweep file."""
+
+    scenario: str = Field(description="The scenario file, relative to the sweep file.")
+    sweep: SweepBlock = Field(default_factory=SweepBlock)
+
+
+@dataclass(frozen=True)
+class SweepFile:
+    """A validated sweep file: the scenario path (resolved) and the `sweep:` settings."""
+
+    path: Path
+    scenario: Path
+    vary: tuple[Vary, ...]
+    design: str
+    samples: int | None
+    seeds: int | None
+    seed: int | None
+
+
+def is_sweep_data(data: dict[str, Any]) -> bool:
+    """A YAML mapping is a sweep file when it has `scenario:` or `sweep:` at the top."""
+    return "sweep" in data or "scenario" in data
+
+
+def _fields(loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed at a location of the sweep-file model."""
+    if len(loc) >= 1 and loc[0] == "sweep":
+        return list(SweepBlock.model_fields)
+    return list(SweepFileModel.model_fields)
+
+
+def _problems(doc: Document, err: ValidationError) -> list[Problem]:
+    """Located problems from pydantic's errors."""
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        if loc[:2] == ("sweep", "vary") and len(loc) > 3:
+            loc = loc[:3]  # the union members of a value; the entry is what is wrong
+        if e["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r} ({did_you_mean(str(loc[-1]), _fields(loc[:-1]))})"
+        elif e["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = f"{e['msg']} (got {e.get('input')!r})"
+        out.append(doc.problem(loc, msg))
+    return out
+
+
+def plain_vary_texts(text: str) -> dict[str, str]:
+    """The text of each unquoted `sweep.vary` scalar as written: YAML 1.1 would read `1:8` as 68 (base 60)."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    out: dict[str, str] = {}
+    for key, node in root.value if isinstance(root, MappingNode) else []:
+        if key.value == "sweep" and isinstance(node, MappingNode):
+            for k2, n2 in node.value:
+                if k2.value == "vary" and isinstance(n2, MappingNode):
+                    out.update((k3.value, n3.value) for k3, n3 in n2.value
+                               if isinstance(n3, ScalarNode) and n3.style is None and ":" in n3.value)
+    return out
+
+
+def parse_sweep(doc: Document, text: str | None = None) -> SweepFile:
+    """Validate a parsed sweep file; ScenarioError (located) or DesignError on bad input."""
+    if text is None:
+        text = Path(doc.file).read_bytes().decode("utf-8-sig")
+    raw = plain_vary_texts(text)
+    if doc.problems:
+        raise ScenarioError(doc.problems)
+    try:
+        model = SweepFileModel.model_validate(doc.data)
+    except ValidationError as e:
+        raise ScenarioError(_problems(doc, e)) from e
+    here = Path(doc.file).parent
+    scenario = (here / model.scenario).resolve()
+    if not scenario.is_file():
+        raise ScenarioError([doc.problem(("scenario",), f"no such file: {scenario}")])
+    vary = []
+    lines = []
+    for path, values in model.sweep.vary.items():
+        values = raw.get(path, values)
+        line, col = doc.locate(("sweep", "vary", path))
+        try:
+            vary.append(vary_from_values(path, values, f"{doc.file}:{line}:{col}", f"sweep.vary.{path}"))
+        except DesignError as e:
+            lines += e.lines
+    if lines:
+        raise DesignError(lines)
+    block = model.sweep
+    return SweepFile(Path(doc.file), scenario, tuple(vary), block.design, block.samples, block.seeds, block.seed)
+
+
+def load_sweep(path: str | Path) -> SweepFile:
+    """Read and validate a sweep file."""
+    return parse_sweep(read_yaml(path))
+
+
+def load_sweep_text(text: str, filename: str) -> SweepFile:
+    """Validate sweep-file text (tests)."""
+    return parse_sweep(parse_yaml(text, filename), text)

@@ -1,0 +1,56 @@
+"""The real engine through every backend: serial == 2 local workers == a dask LocalCluster, row for row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import scenarios
+from analysis.backends import DaskBackend, LocalBackend, SerialBackend, make_backend
+from analysis.designs import parse_vary
+from analysis.sweep import execute, start
+from analysis.sweep_plan import Plan, read_source, sweep_plan
+
+VARY = ("actors.UK.strategy.openness=0.1,0.9", "actors.UK.strategy.reciprocity=grim_trigger,generous_tit_for_tat")
+
+
+def _plan(batch: int) -> Plan:
+    vary = [parse_vary(v) for v in VARY]
+    return sweep_plan(read_source(scenarios.builtin()), vary, "grid", None, 5, 11, batch)
+
+
+def _rows(out: Path, backend: object, batch: int) -> pd.DataFrame:
+    plan = _plan(batch)
+    start(plan, out)
+    with backend as b:  # type: ignore[attr-defined]
+        summary = execute(plan, out, b, progress=False)
+    assert summary.failed == 0
+    return pd.read_parquet(out / "runs.parquet")
+
+
+def test_serial_equals_two_workers_equals_dask(tmp_path: Path) -> None:
+    serial = _rows(tmp_path / "serial", SerialBackend(), 256)
+    assert len(serial) == 4 * 5 and serial["UK-Russia:lifetime"].nunique() > 1
+    pool = _rows(tmp_path / "pool", LocalBackend(2), 3)
+    pytest.importorskip("distributed")
+    dask = _rows(tmp_path / "dask", DaskBackend(2), 6)
+    pd.testing.assert_frame_equal(serial, pool)
+    pd.testing.assert_frame_equal(serial, dask)
+
+
+def test_make_backend() -> None:
+    assert isinstance(make_backend("local", 1), SerialBackend)
+    with pytest.raises(ValueError, match="--scheduler needs --backend dask"):
+        make_backend("local", 2, "tcp://localhost:8786")
+    with pytest.raises(ValueError, match="unknown backend"):
+        make_backend("ray", 2)
+
+
+def test_dask_on_an_existing_scheduler(tmp_path: Path) -> None:
+    """`--scheduler ADDR`: the batches go to a cluster that was already running."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+        rows = _rows(tmp_path / "remote", DaskBackend(1, cl.scheduler_address), 7)
+    pd.testing.assert_frame_equal(rows, _rows(tmp_path / "serial", SerialBackend(), 256))
