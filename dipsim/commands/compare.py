@@ -61,14 +61,3 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
             print(format_table(summarize(table, [s.label for s in plan.sources], cols)))
     return code
 
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m dipsim.commands.compare ...` (the same as `dipsim compare ...`)."""
-    parser = argparse.ArgumentParser(prog="dipsim")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["compare", *(sys.argv[1:] if argv is None else argv)])
-    return args.handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

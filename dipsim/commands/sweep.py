@@ -173,14 +173,3 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
         print(str(e), file=sys.stderr)
         return 2
 
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m dipsim.commands.sweep ...` (the same as `dipsim sweep ...`)."""
-    parser = argparse.ArgumentParser(prog="dipsim")
-    register(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["sweep", *(sys.argv[1:] if argv is None else argv)])
-    return args.handler(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

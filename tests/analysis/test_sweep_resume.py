@@ -37,7 +37,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
 
 def _start_and_kill(out: Path, sig: int, workers: int) -> subprocess.CompletedProcess:
     """Start a sweep in a subprocess; send ``sig`` once two batches are on disk."""
-    cmd = [sys.executable, "-m", "dipsim.commands.sweep", *ARGS, "--workers", str(workers), "--out", str(out)]
+    cmd = [sys.executable, "-m", "dipsim", "sweep", *ARGS, "--workers", str(workers), "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:

@@ -1,0 +1,280 @@
+"""Build the self-contained ``dashboard.html`` of a run, sweep or compare directory from its saved tables.
+
+Usage: ``write_dashboard("out/baseline")`` detects the kind of directory (``summary.json`` = a run;
+``manifest.json`` with ``kind`` ``sweep`` or ``compare``), writes ``dashboard.html`` into it and returns its path.
+Dashboards only read the saved tables; they never run the engine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import html as H
+from analysis.figures import compare as C
+from analysis.figures import sweep as S
+from analysis.figures.common import is_bool, round_unit
+from analysis.figures.contacts import contact_table, network_figure, timeline_figure
+from analysis.figures.positions import positions_figure, pressure_figure
+from analysis.figures.tables import events_frame, key_facts, outcome_summary, story_lines
+from analysis.figures.trust import trust_figure
+
+MAX_DETAILED = 60  # above this many actors the trust heatmap and the network are skipped
+MAX_MENU = 40  # outcomes offered in a figure's menu (all of them stay in the tables)
+ROUND_COLUMNS = ("round", "series", "actor", "other", "issue", "track", "value", "state")
+
+
+class DashboardError(ValueError):
+    """A directory whose files cannot be read as a dipsim run, sweep or compare."""
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file, naming the file and position on error."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise DashboardError(f"{path}:{e.lineno}:{e.colno}: not valid JSON ({e.msg})") from e
+
+
+def read_events(path: Path) -> list[dict[str, Any]]:
+    """The event log (one JSON object per line); empty when the file is absent."""
+    if not path.is_file():
+        return []
+    events = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                events.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise DashboardError(f"{path}:{n}:{e.colno}: not valid JSON ({e.msg})") from e
+    return events
+
+
+def read_table(directory: Path, stem: str, required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``stem.parquet`` (file or directory of parts) or ``stem.csv`` of a directory, checking required columns."""
+    parquet, csv = directory / f"{stem}.parquet", directory / f"{stem}.csv"
+    if parquet.exists():
+        df = pd.read_parquet(parquet)
+    elif csv.is_file():
+        df = pd.read_csv(csv)
+    else:
+        raise FileNotFoundError(f"{parquet}: missing (needed to draw the dashboard)")
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DashboardError(f"{parquet if parquet.exists() else csv}: missing column(s) {', '.join(missing)}")
+    return df
+
+
+def detect(directory: str | Path) -> str:
+    """The kind of an output directory: ``run``, ``sweep`` or ``compare``."""
+    d = Path(directory)
+    if not d.is_dir():
+        raise FileNotFoundError(f"{d}: no such directory" if not d.exists() else f"{d}: not a directory")
+    if (d / "summary.json").is_file():
+        return "run"
+    if (d / "manifest.json").is_file():
+        manifest = read_json(d / "manifest.json")
+        kind = manifest.get("kind") if isinstance(manifest, Mapping) else None
+        if kind in ("sweep", "compare"):
+            return str(kind)
+        raise DashboardError(f"{d / 'manifest.json'}: kind is {kind!r}, expected 'sweep' or 'compare'")
+    raise FileNotFoundError(f"{d}: not a dipsim run, sweep or compare directory (no summary.json or manifest.json)")
+
+
+def write_dashboard(directory: str | Path) -> Path:
+    """Write ``dashboard.html`` for a run, sweep or compare directory and return its path."""
+    d = Path(directory)
+    builder = {"run": run_page, "sweep": sweep_page, "compare": compare_page}[detect(d)]
+    out = d / "dashboard.html"
+    out.write_text(builder(d), encoding="utf-8")
+    return out
+
+
+# --- run ---------------------------------------------------------------------------------------------------
+
+
+def normalise_summary(summary: Mapping[str, Any], rounds: pd.DataFrame) -> dict[str, Any]:
+    """The summary with actors/issues/tracks filled in from the tables when an older writer left them out."""
+    s = dict(summary)
+    pos = rounds[rounds["series"] == "position"]
+    if not s.get("actors"):
+        s["actors"] = [str(a) for a in pd.unique(rounds["actor"].dropna())]
+    if not s.get("issues"):
+        s["issues"] = {str(i): {"low": "low", "high": "high"} for i in pd.unique(pos["issue"].dropna())}
+    s.setdefault("tracks", [])
+    s.setdefault("channels", [])
+    s.setdefault("round_length", "week")
+    return s
+
+
+def run_page(d: Path) -> str:
+    """The HTML of a run directory's dashboard."""
+    raw = read_json(d / "summary.json")
+    if not isinstance(raw, Mapping):
+        raise DashboardError(f"{d / 'summary.json'}: expected a JSON object")
+    rounds = read_table(d, "rounds", ROUND_COLUMNS)
+    summary = normalise_summary(raw, rounds)
+    events = read_events(d / "events.jsonl")
+    actors = summary["actors"]
+    n_rounds = summary.get("rounds") or int(rounds["round"].max())
+    meta = [m for m in (summary.get("description"),) if m]
+    n_issues = len(summary["issues"])
+    meta.append(f"seed {summary.get('seed')} · {n_rounds} rounds ({round_unit(summary['round_length'])}) · "
+                f"{len(actors)} actors · {n_issues} issue{'s' if n_issues != 1 else ''} · from {d}")
+    sections: list[tuple[str, list[str]]] = [
+        ("What happened", [H.bullets(story_lines(summary, events), "story", ordered=True),
+                           H.cards(key_facts(summary))]),
+    ]
+    figs = [H.figure(positions_figure(rounds, summary), "fig-positions")]
+    pressure = pressure_figure(rounds, summary)
+    if pressure is not None:
+        figs.append(H.figure(pressure, "fig-pressure"))
+    sections.append(("Positions", figs))
+    if contact_table(rounds, summary).empty:
+        contacts = [H.para("No back channels, tracks or alliances were recorded.", "note")]
+    else:
+        contacts = [H.figure(timeline_figure(rounds, summary, events), "fig-timeline")]
+    trust: list[str]
+    if len(actors) > MAX_DETAILED:
+        note = f"{len(actors)} actors: the network and the trust heatmap are drawn for at most {MAX_DETAILED}."
+        contacts.append(H.para(note, "note"))
+        trust = [H.para(note, "note")]
+    else:
+        contacts.append(H.figure(network_figure(rounds, summary), "fig-network"))
+        trust = [H.figure(trust_figure(rounds, summary), "fig-trust")]
+    sections += [("Contacts", contacts), ("Trust", trust),
+                 ("Event log", [H.table(events_frame(events))] if events else [H.para("No events.", "note")])]
+    if summary.get("provenance"):
+        sections.append(("Sources", [H.quotes(summary["provenance"])]))
+    return H.page(f"dipsim run: {summary.get('scenario', d.name)}", meta, sections)
+
+
+# --- sweep and compare ------------------------------------------------------------------------------------
+
+
+def _manifest(d: Path) -> dict[str, Any]:
+    """``manifest.json`` of a sweep/compare as a dict."""
+    manifest = read_json(d / "manifest.json")
+    if not isinstance(manifest, Mapping):
+        raise DashboardError(f"{d / 'manifest.json'}: expected a JSON object")
+    return dict(manifest)
+
+
+def _read_runs(d: Path) -> pd.DataFrame:
+    """``runs.parquet`` of a sweep/compare; while one is unfinished, its finished ``parts/part-*.parquet``."""
+    try:
+        return read_table(d, "runs")
+    except FileNotFoundError:
+        parts = [pd.read_parquet(p) for p in sorted((d / "parts").glob("part-*.parquet"))]
+        parts = [p for p in parts if len(p)]
+        if parts:
+            return pd.concat(parts, ignore_index=True, sort=False).sort_values("run_id", kind="stable")
+        return pd.DataFrame({"run_id": pd.Series(dtype="int64"), "seed": pd.Series(dtype="int64")})
+
+
+def _cut_note(outs: list[str]) -> list[str]:
+    """A note when figure menus show only the first MAX_MENU outcomes."""
+    if len(outs) <= MAX_MENU:
+        return []
+    return [H.para(f"The menus offer the first {MAX_MENU} of {len(outs)} outcomes; the table above has all.", "note")]
+
+
+def _failures(d: Path) -> list[str]:
+    """A section part listing failed runs from ``failures.jsonl``, if any."""
+    failures = read_events(d / "failures.jsonl")
+    if not (d / "failures.jsonl").is_file():
+        failures = [f for p in sorted((d / "parts").glob("part-*.failures.jsonl")) for f in read_events(p)]
+    if not failures:
+        return []
+    frame = pd.DataFrame([{"run": f.get("run_id"), "seed": f.get("seed"), "error": f.get("error"),
+                           "parameters": f.get("params") or f.get("parameters")} for f in failures])
+    return [H.para(f"{len(failures)} run(s) failed; a failed run never stops the sweep.", "note"),
+            H.table(frame, max_rows=200)]
+
+
+def sweep_page(d: Path) -> str:
+    """The HTML of a sweep directory's dashboard."""
+    manifest = _manifest(d)
+    runs = _read_runs(d)
+    params = S.parameters(manifest, runs)
+    outs = S.outcomes(runs, params)
+    design = manifest.get("design") or {}
+    scenario = manifest.get("scenario") or {}
+    counts = manifest.get("counts") or {}
+    meta = [
+        f"design {design.get('kind', '?')}" + (f" ({design['samples']} samples)" if design.get("samples") else "")
+        + f" × {manifest.get('seeds', '?')} seeds · runs: {counts.get('done', len(runs))} done, "
+        f"{counts.get('failed', 0)} failed of {counts.get('total', '?')} · from {d}",
+        "varied: " + "; ".join(f"{p} = {v}" for p, v in (design.get("vary") or {}).items()),
+        f"started {manifest.get('started', '?')} · finished {manifest.get('finished', '?')}",
+    ]
+    title = f"dipsim sweep: {scenario.get('name', d.name) if isinstance(scenario, Mapping) else scenario}"
+    if runs.empty:
+        return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])])
+    against = [H.figure(S.outcome_vs_parameter(runs, p, outs[:MAX_MENU]), f"fig-param-{i}")
+               for i, p in enumerate(params)]
+    sections: list[tuple[str, list[str]]] = [
+        ("Outcomes", [H.table(outcome_summary(runs, outs), scroll=len(outs) > 30)]),
+        ("Against parameters", against + _cut_note(outs) if against
+         else [H.para("No varied parameter found in runs.parquet.", "note")]),
+    ]
+    heat = S.survival_heatmaps(runs, params)
+    sections.append(("Channel survival", [H.figure(f, f"fig-survival-{i}") for i, f in enumerate(heat)]
+                     or [H.para("Survival heatmaps need at least two varied parameters.", "note")]))
+    sections.append(("Distributions", [H.figure(S.distributions_figure(runs), "fig-distributions")]))
+    if len(params) > 2:
+        numeric = [o for o in outs if not runs[o].isna().any()]
+        colour_by = next((o for o in numeric if o.endswith(":lifetime")), numeric[0] if numeric else None)
+        if colour_by:
+            sections.append(("Parallel coordinates", [H.figure(S.parallel_figure(runs, params, colour_by),
+                                                               "fig-parallel")]))
+    fails = _failures(d)
+    if fails:
+        sections.append(("Failures", fails))
+    return H.page(title, meta, sections)
+
+
+def compare_page(d: Path) -> str:
+    """The HTML of a compare directory's dashboard."""
+    manifest = _manifest(d)
+    runs = _read_runs(d)
+    if "scenario" not in runs.columns:
+        runs = runs.assign(scenario=pd.Series(dtype="str"))
+    full = C.scenario_names(manifest, runs)
+    short = C.short_names(full)
+    runs = runs.assign(scenario=runs["scenario"].astype(object).map(lambda s: short.get(str(s), s)))
+    scenarios = [short[s] for s in full]
+    outs = S.outcomes(runs, ("scenario",))
+    listed = manifest.get("scenarios") or []
+    meta = ["scenarios: " + "; ".join(f"{s.get('name')} ({s.get('path')})" for s in listed if isinstance(s, Mapping)),
+            f"{manifest.get('seeds', '?')} seeds, the same in every scenario · {len(runs)} runs · from {d}"]
+    if short != {s: s for s in full}:
+        meta.append("shown as: " + ", ".join(scenarios))
+    title = "dipsim compare: " + " vs ".join(scenarios[:4]) + (" …" if len(scenarios) > 4 else "")
+    if runs.empty:
+        return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])])
+    numeric = [o for o in outs if not is_bool(runs[o])][:MAX_MENU]
+    boolean = [o for o in outs if is_bool(runs[o])][:MAX_MENU]
+    timelike = [o for o in numeric if o.endswith(":lifetime") or o == "agreement_round"]
+    diffs = C.differences(runs, scenarios, C.key_outcomes(runs))
+    sections: list[tuple[str, list[str]]] = [
+        (f"Differences from {scenarios[0]}" if scenarios else "Differences",
+         [H.bullets(diffs, "story") if diffs else H.para("Only one scenario.", "note")]),
+    ]
+    figs = []
+    if numeric:
+        figs.append(H.figure(C.distribution_figure(runs, scenarios, numeric), "fig-distributions"))
+    if boolean:
+        figs.append(H.figure(C.rates_figure(runs, scenarios, boolean), "fig-rates"))
+    if timelike:
+        figs.append(H.figure(C.ecdf_figure(runs, scenarios, timelike), "fig-ecdf"))
+    sections.append(("Distributions", figs or [H.para("No numeric outcome columns.", "note")]))
+    sections.append(("All outcomes", [H.table(C.median_table(runs, scenarios, outs), scroll=len(outs) > 30)]))
+    fails = _failures(d)
+    if fails:
+        sections.append(("Failures", fails))
+    return H.page(title, meta, sections)

@@ -1,0 +1,218 @@
+"""Shared look of every figure: colours per actor/scenario/state, axis titles, label escaping."""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito first (colour-blind safe), then Tableau-like extras; cycled beyond its length.
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D", "#8C564B",
+    "#1B9E77", "#E7298A", "#666666", "#A6761D", "#17BECF", "#BCBD22", "#393B79", "#AD494A",
+)
+# States of a contact (rounds.parquet `contact.state`, summary channel `status`).
+STATE_COLORS: dict[str, str] = {
+    "open": "#2E8B57",
+    "one_sided": "#E69F00",
+    "collapsed": "#C0392B",
+    "closed": "#9E9E9E",
+    "never_opened": "#CFCFCF",
+}
+STATE_LABELS: dict[str, str] = {
+    "open": "open",
+    "one_sided": "one-sided",
+    "collapsed": "collapsed",
+    "closed": "closed",
+    "never_opened": "never opened",
+}
+PROPOSAL_COLOR = "#222222"
+BAND_COLOR = "rgba(0, 114, 178, {a})"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
+TEMPLATE = "plotly_white"
+MAX_STEPS = 60  # slider steps; rounds are subsampled beyond this
+
+
+def txt(value: object) -> str:
+    """Escape scenario text for plotly labels (plotly renders a subset of HTML and decodes &lt; etc.)."""
+    return html.escape(str(value), quote=False)
+
+
+def wrap(value: object, width: int = 28) -> str:
+    """Escape and wrap a label onto several plotly lines (``<br>``)."""
+    return "<br>".join(txt(line) for line in textwrap.wrap(str(value), width) or [""])
+
+
+def colors(names: Sequence[str]) -> dict[str, str]:
+    """A fixed colour per name, keyed by its order (actors in summary order; scenarios in manifest order)."""
+    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(names)}
+
+
+def round_unit(round_length: str | None = "week") -> str:
+    """The plural unit of a round, e.g. ``weeks`` for ``week`` or ``one diplomatic week``."""
+    unit = " ".join((round_length or "round").split())
+    for article in ("one ", "a ", "an ", "1 "):
+        unit = unit.removeprefix(article)
+    return unit if unit.endswith("s") else f"{unit}s"
+
+
+def round_title(round_length: str | None = "week") -> str:
+    """The x-axis title of every time axis, e.g. ``round (weeks)``."""
+    unit = round_unit(round_length)
+    return "round" if unit == "rounds" else f"round ({txt(unit)})"
+
+
+def issue_title(issue: str, low: str, high: str, width: int = 30) -> str:
+    """Y-axis title of an issue's 0-1 scale: its name, then what 0 and 1 mean."""
+    return f"<b>{txt(issue)}</b><br>{wrap(f'0 = {low}', width)}<br>{wrap(f'1 = {high}', width)}"
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """``#RRGGBB`` to an ``rgba()`` string with the given opacity."""
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def style(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+    """Apply the dashboard's common layout (template, font, margins, height, optional title)."""
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        font=dict(family=FONT, size=13),
+        margin=dict(l=70, r=30, t=60 if title else 30, b=55),
+        hoverlabel=dict(align="left"),
+        legend=dict(font=dict(size=12)),
+    )
+    if title:
+        fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)))
+    return fig
+
+
+def menu(fig: go.Figure, buttons: list[dict[str, Any]]) -> go.Figure:
+    """A dropdown between the title and the plot (top left); nothing for fewer than two choices."""
+    if len(buttons) > 1:
+        fig.update_layout(
+            updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.03, yanchor="bottom", direction="down",
+                              showactive=True, bgcolor="#fff", font=dict(size=12))],
+            margin=dict(t=120), title=dict(y=0.985, yanchor="top"),
+        )
+    return fig
+
+
+def fmt(value: object) -> str:
+    """A short label for a parameter value (numbers with up to 3 significant digits)."""
+    if isinstance(value, bool | str) or value is None:
+        return str(value)
+    try:
+        return f"{float(value):.3g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def empty(message: str, height: int = 160) -> go.Figure:
+    """A blank figure that states why there is nothing to plot."""
+    fig = go.Figure()
+    fig.add_annotation(text=txt(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return style(fig, height)
+
+
+def slider_rounds(rounds: Sequence[int]) -> list[int]:
+    """At most MAX_STEPS rounds for a slider, evenly spaced, always with the first and the last."""
+    rounds = sorted(int(r) for r in rounds)
+    if len(rounds) <= MAX_STEPS:
+        return rounds
+    stride = -(-len(rounds) // MAX_STEPS)
+    picked = rounds[::stride]
+    return picked if picked[-1] == rounds[-1] else [*picked, rounds[-1]]
+
+
+def pair_label(a: str, b: str) -> str:
+    """The name of a pair of actors as used in outcome columns, ``A-B``."""
+    return f"{a}-{b}"
+
+
+def summarize(values: pd.Series) -> dict[str, float]:
+    """Median, quartiles and 5/95 % quantiles of a numeric series (NaNs dropped)."""
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    if v.size == 0:
+        return {k: float("nan") for k in ("median", "q25", "q75", "q05", "q95", "n")} | {"n": 0.0}
+    q05, q25, med, q75, q95 = np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95])
+    return {"median": med, "q25": q25, "q75": q75, "q05": q05, "q95": q95, "n": float(v.size)}
+
+
+def wilson(successes: float, n: float, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a proportion (95 % by default); (nan, nan) when n = 0."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    p = successes / n
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def is_bool(series: pd.Series) -> bool:
+    """True for a boolean outcome column (also object columns holding only True/False/None)."""
+    if pd.api.types.is_bool_dtype(series):
+        return True
+    if series.dtype == object:
+        vals = set(series.dropna().unique())
+        return bool(vals) and vals <= {True, False}
+    return False
+
+
+def outcome_unit(name: str) -> str:
+    """Axis title of an outcome column, with its unit."""
+    if name.endswith(":lifetime"):
+        return f"{name.removesuffix(':lifetime')} channel lifetime (rounds open)"
+    if name.endswith(":opened"):
+        return f"{name.removesuffix(':opened')} channel opened (round)"
+    if name.endswith(":collapsed"):
+        return f"{name.removesuffix(':collapsed')} channel collapsed (share of runs)"
+    if name.endswith(":collapses"):
+        return f"{name.removesuffix(':collapses')} channel collapses (count)"
+    if name.startswith("agreement:"):
+        return f"agreement on {name.removeprefix('agreement:')} (share of runs)"
+    if name.startswith("bloc_distance:"):
+        return f"distance between {name.removeprefix('bloc_distance:')} positions (0-1)"
+    if name == "agreement":
+        return "agreement (share of runs)"
+    if name == "agreement_round":
+        return "time to agreement (rounds)"
+    if name == "polarization":
+        return "polarization (0-1)"
+    if name.startswith("pressure:"):
+        return f"sidelining pressure of {name.removeprefix('pressure:')} (0-1)"
+    if name.startswith("trust:"):
+        a, _, b = name.removeprefix("trust:").partition("->")
+        return f"final trust {a} → {b} (0-1)"
+    return name
+
+
+_RANKS = (
+    lambda s: s.endswith(":lifetime"),
+    lambda s: s.endswith(":collapsed"),
+    lambda s: s == "agreement",
+    lambda s: s == "agreement_round",
+    lambda s: s.endswith(":opened"),
+    lambda s: s == "polarization",
+    lambda s: s.startswith("pressure:"),
+    lambda s: s.startswith("trust:"),
+)
+
+
+def outcome_order(names: Iterable[str]) -> list[str]:
+    """Outcome columns in reading order: channels, agreement, polarization, pressure, trust, then the rest."""
+
+    def rank(name: str) -> int:
+        return next((i for i, test in enumerate(_RANKS) if test(name)), len(_RANKS))
+
+    return sorted(names, key=rank)
