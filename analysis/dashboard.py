@@ -19,6 +19,7 @@ from analysis.figures import compare as C
 from analysis.figures import sweep as S
 from analysis.figures.common import is_bool, round_unit
 from analysis.figures.contacts import contact_table, network_figure, timeline_figure
+from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
 from analysis.figures.tables import events_frame, key_facts, outcome_summary, story_lines
 from analysis.figures.trust import trust_figure
@@ -134,6 +135,12 @@ def run_page(d: Path) -> str:
     if pressure is not None:
         figs.append(H.figure(pressure, "fig-pressure"))
     sections.append(("Positions", figs))
+    bdm = forecast_figure(summary)
+    if bdm is not None:
+        sections.append(("Forecast", [H.para("Bueno de Mesquita's expected-utility model (Scholz et al. 2011 "
+                                             "reconstruction), run on the scenario's starting capabilities, "
+                                             "positions and saliences, issue by issue.", "note"),
+                                      H.figure(bdm, "fig-forecast")]))
     if contact_table(rounds, summary).empty:
         contacts = [H.para("No back channels, tracks or alliances were recorded.", "note")]
     else:

@@ -172,3 +172,19 @@ def test_dashboard_of_engine_shaped_run(engine_like_run_dir: Path) -> None:
 
     page = write_dashboard(engine_like_run_dir).read_text(encoding="utf-8")
     assert 'id="fig-timeline"' in page and 'id="fig-network"' in page
+
+
+def test_forecast_figure_sets_bdm_beside_the_run():
+    from analysis.figures.forecast import forecast_figure
+
+    summary = {
+        "actors": ["A", "B"], "issues": {"x": {"low": "l", "high": "h"}},
+        "final": {"positions": {"A": {"x": 0.2}, "B": {"x": 0.7}}},
+        "forecast": {"x": {"median": [0.5, 0.6], "mean": [0.5, 0.55], "final": {"A": 0.4, "B": 0.6}}},
+    }
+    fig = forecast_figure(summary)
+    names = [t.name for t in fig.data]
+    assert names == ["agent-based run (final)", "BDM forecast (final)", "BDM weighted median"]
+    assert list(fig.data[0].y) == [0.2, 0.7] and list(fig.data[1].y) == [0.4, 0.6]
+    assert fig.data[0].marker.color == fig.data[1].marker.color  # same colour per actor
+    assert forecast_figure({**summary, "forecast": None}) is None
