@@ -65,18 +65,32 @@ class PlainModel(mesa.Model):
         for a in self.states.values():
             for b in self.states:
                 a.trust[b] = 1.0 if b == a.name else self.d.default_trust
-                a.memory[b] = {"met": False, "opp_last": False, "my_last": False, "ever_ignored": False,
-                               "recip": self.d.initial_reciprocity, "streak": 0}
+                a.memory[b] = {
+                    "met": False,
+                    "opp_last": False,
+                    "my_last": False,
+                    "ever_ignored": False,
+                    "recip": self.d.initial_reciprocity,
+                    "streak": 0,
+                }
         for r in sc.relations:
             pairs = [r.between, r.between[::-1]] if r.between else [[r.from_, r.to]]
             for x, y in pairs:
                 self.states[x].trust[y] = r.trust
         self.allies = {n: {m for g in sc.alliances if n in g for m in g if m != n} for n in self.states}
         self.track = sc.tracks[0] if sc.tracks else None
-        self.channels = [{"spec": c, "ends": (c.initiator or c.between[0],
-                                              [x for x in c.between if x != (c.initiator or c.between[0])][0]),
-                          "status": "closed", "opened": None, "lifetime": 0, "count": 0, "collapsed": False}
-                         for c in sc.channels]
+        self.channels = [
+            {
+                "spec": c,
+                "ends": (c.initiator or c.between[0], [x for x in c.between if x != (c.initiator or c.between[0])][0]),
+                "status": "closed",
+                "opened": None,
+                "lifetime": 0,
+                "count": 0,
+                "collapsed": False,
+            }
+            for c in sc.channels
+        ]
         self.round = 0
 
     def proposal(self) -> dict[str, float]:
@@ -119,19 +133,31 @@ class PlainModel(mesa.Model):
                 speaker = self.states[o]
                 mediated = self.track and o == self.track.mediator and n in seated
                 rate = d.track_pull if mediated else d.learning_rate
-                w = rate * s.trust[o] * 2 * speaker.cap / (s.cap + speaker.cap) * getattr(speech, speaker.style).persuasion
+                w = (
+                    rate
+                    * s.trust[o]
+                    * 2
+                    * speaker.cap
+                    / (s.cap + speaker.cap)
+                    * getattr(speech, speaker.style).persuasion
+                )
                 for i in self.issues:
                     heard = prop[i] if mediated else speaker.pos[i]
                     if abs(heard - s.pos[i]) < s.latitude:
                         weights[i] += w
                         moves[i] += w * (heard - s.pos[i])
-            new_pos[n] = {i: min(1.0, max(0.0, s.pos[i] + (1 - s.sal[i]) * moves[i] / max(1.0, weights[i])))
-                          for i in self.issues}
+            new_pos[n] = {
+                i: min(1.0, max(0.0, s.pos[i] + (1 - s.sal[i]) * moves[i] / max(1.0, weights[i]))) for i in self.issues
+            }
             new_trust[n] = dict(s.trust)
             for o in contacts[n]:
                 speaker, t = self.states[o], s.trust[o]
                 style = getattr(speech, speaker.style)
-                t = t + d.trust_gain * (1 - t) if speaker.listens_to[n] else t * (1 - min(1.0, d.trust_loss * style.fall))
+                t = (
+                    t + d.trust_gain * (1 - t)
+                    if speaker.listens_to[n]
+                    else t * (1 - min(1.0, d.trust_loss * style.fall))
+                )
                 new_trust[n][o] = min(1.0, max(0.0, t * (1 - style.penalty)))
         for n, s in self.states.items():
             for o in contacts[n]:
@@ -154,13 +180,20 @@ class PlainModel(mesa.Model):
         if self.track:
             prop = self.proposal()
             for n, s in self.states.items():
-                gap = 0.0 if n in seated or not seated else sum(
-                    s.sal[i] * abs(s.pos[i] - prop[i]) for i in self.issues) / len(self.issues)
+                gap = (
+                    0.0
+                    if n in seated or not seated
+                    else sum(s.sal[i] * abs(s.pos[i] - prop[i]) for i in self.issues) / len(self.issues)
+                )
                 s.pressure = (1 - d.pressure_memory) * s.pressure + d.pressure_memory * gap
         for ch in self.channels:
             init = self.states[ch["ends"][0]]
-            if ch["spec"].opens == "auto" and ch["opened"] is None and init.pressure >= init.threshold \
-                    and r + 1 < self.sc.rounds:
+            if (
+                ch["spec"].opens == "auto"
+                and ch["opened"] is None
+                and init.pressure >= init.threshold
+                and r + 1 < self.sc.rounds
+            ):
                 self.round += 1
                 self.open(ch)
                 self.round -= 1

@@ -181,11 +181,21 @@ def _one(sc: Scenario, st: Structure) -> Params:
         members[t, [idx[a] for a in track.participants]] = True
     sp = d.speech
     speech = {
-        key: np.array([[getattr(getattr(sp, style), key) for style in SPEECH]]) for key in ("persuasion", "fall", "penalty")
+        key: np.array([[getattr(getattr(sp, style), key) for style in SPEECH]])
+        for key in ("persuasion", "fall", "penalty")
     }
     scalar_names = [
-        "learning_rate", "trust_sensitivity", "trust_gain", "trust_loss", "reciprocity_memory", "initial_reciprocity", "generosity",
-        "track_pull", "pressure_memory", "exposure_trust_loss", "exposure_patience_cut",
+        "learning_rate",
+        "trust_sensitivity",
+        "trust_gain",
+        "trust_loss",
+        "reciprocity_memory",
+        "initial_reciprocity",
+        "generosity",
+        "track_pull",
+        "pressure_memory",
+        "exposure_trust_loss",
+        "exposure_patience_cut",
     ]
     return Params(
         capability=cap[None],

@@ -48,7 +48,9 @@ class DiplomacyModel(mesa.Model):
         self.datacollector.collect(self)
 
     @classmethod
-    def from_yaml(cls, path: str | PathLike[str], *, rng: int | None = None, overrides: Sequence[str] = ()) -> DiplomacyModel:
+    def from_yaml(
+        cls, path: str | PathLike[str], *, rng: int | None = None, overrides: Sequence[str] = ()
+    ) -> DiplomacyModel:
         """Load a scenario file (with optional ``PATH=VALUE`` overrides) and build the model."""
         return cls(load_scenario(path, overrides), rng=rng)
 

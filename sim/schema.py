@@ -52,11 +52,14 @@ class Actor(Base):
     capability: Unit = Field(0.5, description="Weight in talks and persuasion.")
     position: dict[str, Unit] = Field(description="Position on every issue, 0 = low end, 1 = high end.")
     salience: dict[str, Unit] = Field(
-        default_factory=dict, description="How hard it holds on per issue (1 = never moves); default dynamics.default_salience."
+        default_factory=dict,
+        description="How hard it holds on per issue (1 = never moves); default dynamics.default_salience.",
     )
     strategy: Strategy = Field(default_factory=Strategy)
     sidelining_threshold: Unit | None = Field(
-        None, description="Sidelining pressure at which its `opens: auto` channels open; default dynamics.sidelining_threshold."
+        None,
+        description="Sidelining pressure at which its `opens: auto` channels open "
+        "(default dynamics.sidelining_threshold).",
     )
     source: str | None = Field(None, description="Provenance: a short quote from the source text.")
 
@@ -95,9 +98,13 @@ class Channel(Base):
     between: list[str] = Field(min_length=2, max_length=2)
     initiator: str | None = Field(None, description="Who opens it (default: the first of `between`).")
     opens: Round | Literal["auto"] | None = Field(
-        0, description="Round it opens; `auto`: when the initiator's sidelining pressure passes its threshold; null: only by event."
+        0,
+        description="Round it opens; `auto`: when the initiator's sidelining pressure passes its threshold; "
+        "null: only by an open_channel event.",
     )
-    patience: Annotated[int, Field(ge=1)] = Field(3, description="One-sided rounds tolerated in a row before it collapses.")
+    patience: Annotated[int, Field(ge=1)] = Field(
+        3, description="One-sided rounds tolerated in a row before it collapses."
+    )
     threshold: Unit = Field(0.4, description="Perceived reciprocity below this makes a round one-sided.")
     reopen: Literal["never"] | Reopen = Field("never", description="`never` or {cooldown, min_trust}.")
     source: str | None = None
@@ -161,12 +168,16 @@ EVENT_TYPES = ("exposure", "set_strategy", "shift", "join_track", "leave_track",
 
 
 class Agreement(Base):
-    tolerance: Unit = Field(0.1, description="Agreement: every track participant within this of the proposal on every issue.")
+    tolerance: Unit = Field(
+        0.1, description="Agreement: every track participant within this of the proposal on every issue."
+    )
 
 
 class SpeechCoefficients(Base):
     persuasion: Annotated[float, Field(ge=0.0, le=2.0)] = Field(description="Multiplier on a listener's step.")
-    fall: Annotated[float, Field(ge=0.0, le=2.0)] = Field(description="Multiplier on the trust lost by the one it ignores.")
+    fall: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        description="Multiplier on the trust lost by the one it ignores."
+    )
     penalty: Unit = Field(description="Extra proportional trust loss of the hearer each round.")
 
 
@@ -186,39 +197,57 @@ class Speech(Base):
         """A style given in part (`ultimatum: {penalty: 0.2}`) keeps its other coefficients' defaults."""
         if not isinstance(data, dict):
             return data
-        return {k: {**_speech_default(k).model_dump(), **v} if k in SPEECH and isinstance(v, dict) else v
-                for k, v in data.items()}
+        return {
+            k: {**_speech_default(k).model_dump(), **v} if k in SPEECH and isinstance(v, dict) else v
+            for k, v in data.items()
+        }
 
 
 class Dynamics(Base):
     """Every coefficient of the model, with its default."""
 
     meeting: Literal["all", "random_matching"] = Field(
-        "all", description="all: every open contact meets each round; random_matching: each actor meets one random partner."
+        "all",
+        description="all: every open contact meets each round; random_matching: each actor meets one random partner.",
     )
     update: Literal["step", "mean"] = Field(
-        "step", description="step: move part of the way to each heard speaker (gap < latitude); "
-        "mean: move to the weighted mean of heard positions within latitude (gap <= latitude), oneself included."
+        "step",
+        description="step: move part of the way to each heard speaker (gap < latitude); "
+        "mean: move to the weighted mean of heard positions within latitude (gap <= latitude), oneself included.",
     )
     alliance_listening: Literal["always", "strategy"] = Field(
-        "always", description="always: allies hear each other every round (coordination); strategy: allies follow their rules."
+        "always",
+        description="always: allies hear each other every round (coordination); strategy: allies follow their rules.",
     )
     trust_sensitivity: Unit = Field(
-        0.2, description="How much distrust lowers the chance of listening: p = openness × (1 − s·(1 − trust)).")
+        0.2, description="How much distrust lowers the chance of listening: p = openness × (1 − s·(1 − trust))."
+    )
     learning_rate: Unit = Field(0.3, description="Step size of persuasion (Deffuant's mu when trust 1, salience 0).")
     default_trust: Unit = Field(0.5, description="Initial trust where `relations` says nothing.")
     default_salience: Unit = Field(0.5, description="Salience of an issue an actor's `salience` omits.")
     trust_gain: Unit = Field(0.2, description="Share of the remaining distance to 1 gained when listened to.")
     trust_loss: Unit = Field(0.2, description="Proportional trust lost when ignored.")
     speech: Speech = Field(default_factory=Speech, description="Per speech style: persuasion, fall and penalty.")
-    reciprocity_memory: Unit = Field(0.3, description="Weight of the latest round in perceived reciprocity (moving average).")
+    reciprocity_memory: Unit = Field(
+        0.3, description="Weight of the latest round in perceived reciprocity (moving average)."
+    )
     initial_reciprocity: Unit = Field(1.0, description="Perceived reciprocity when a contact opens.")
     generosity: Unit = Field(1 / 3, description="Forgiveness probability of generous_tit_for_tat (Nowak-Sigmund 1/3).")
-    track_pull: Unit = Field(0.3, description="Step toward the mediator's proposal of a participant who listens to the mediator.")
-    pressure_memory: Unit = Field(0.3, description="Weight of the latest round in sidelining pressure (moving average).")
-    sidelining_threshold: Unit = Field(0.1, description="Default pressure at which an initiator opens an `auto` channel.")
-    exposure_trust_loss: Unit = Field(0.3, description="Proportional trust each side loses in the other when a contact is exposed.")
-    exposure_patience_cut: Annotated[int, Field(ge=0)] = Field(1, description="Rounds of patience an exposed channel loses.")
+    track_pull: Unit = Field(
+        0.3, description="Step toward the mediator's proposal of a participant who listens to the mediator."
+    )
+    pressure_memory: Unit = Field(
+        0.3, description="Weight of the latest round in sidelining pressure (moving average)."
+    )
+    sidelining_threshold: Unit = Field(
+        0.1, description="Default pressure at which an initiator opens an `auto` channel."
+    )
+    exposure_trust_loss: Unit = Field(
+        0.3, description="Proportional trust each side loses in the other when a contact is exposed."
+    )
+    exposure_patience_cut: Annotated[int, Field(ge=0)] = Field(
+        1, description="Rounds of patience an exposed channel loses."
+    )
 
 
 class Population(Base):
@@ -226,12 +255,16 @@ class Population(Base):
 
     count: Annotated[int, Field(ge=2, le=100_000)] = Field(description="Number of actors.")
     issues: Annotated[int, Field(ge=1, le=100)] = Field(1, description="Number of issues (named issue1, issue2, ...).")
-    position: Literal["uniform", "regular"] = Field("uniform", description="uniform: seeded random; regular: actor i at i/(n-1).")
+    position: Literal["uniform", "regular"] = Field(
+        "uniform", description="uniform: seeded random; regular: actor i at i/(n-1)."
+    )
     capability: Unit = 0.5
     salience: Unit = 0.0
     trust: Unit | None = Field(None, description="Initial trust between all actors (default dynamics.default_trust).")
     strategy: Strategy = Field(default_factory=Strategy)
-    channels: Literal["complete", "none"] = Field("complete", description="complete: every pair is in (always-open) contact.")
+    channels: Literal["complete", "none"] = Field(
+        "complete", description="complete: every pair is in (always-open) contact."
+    )
 
 
 class Scenario(Base):
@@ -242,7 +275,9 @@ class Scenario(Base):
     rounds: Annotated[int, Field(ge=1, le=100_000)] = Field(description="Number of rounds (diplomatic weeks).")
     round_length: str | None = Field(None, description="What one round stands for (default: one week).")
     seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Default seed.")
-    issues: dict[str, IssueLabels | None] = Field(default_factory=dict, description="Issues with their low/high labels.")
+    issues: dict[str, IssueLabels | None] = Field(
+        default_factory=dict, description="Issues with their low/high labels."
+    )
     actors: dict[str, Actor] = Field(default_factory=dict, description="The actors, keyed by name.")
     population: Population | None = None
     relations: list[Relation] = Field(default_factory=list)
@@ -303,8 +338,11 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
         if rel.between is not None:
             p += _pair_problems(rel.between, actors, ("relations", k, "between"))
         else:
-            directed = [(("relations", k, side), f"unknown actor {a!r}")
-                        for side, a in (("from", rel.from_), ("to", rel.to)) if a not in actors]
+            directed = [
+                (("relations", k, side), f"unknown actor {a!r}")
+                for side, a in (("from", rel.from_), ("to", rel.to))
+                if a not in actors
+            ]
             p += directed or _pair_problems([rel.from_, rel.to], actors, ("relations", k))
     for k, group in enumerate(sc.alliances):
         p += [(("alliances", k, m), f"unknown actor {a!r}") for m, a in enumerate(group) if a not in actors]
@@ -314,7 +352,11 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
             p.append((("tracks", k, "name"), f"duplicate track name {t.name!r}"))
         if t.mediator not in actors:
             p.append((("tracks", k, "mediator"), f"unknown actor {t.mediator!r}"))
-        p += [(("tracks", k, "participants", m), f"unknown actor {a!r}") for m, a in enumerate(t.participants) if a not in actors]
+        p += [
+            (("tracks", k, "participants", m), f"unknown actor {a!r}")
+            for m, a in enumerate(t.participants)
+            if a not in actors
+        ]
         if t.opens >= sc.rounds:
             p.append((("tracks", k, "opens"), f"round {t.opens} is outside the horizon (rounds: {sc.rounds})"))
     pairs = []
@@ -340,7 +382,9 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
         if hasattr(e, "channel") and frozenset(e.channel) not in pairs:
             p += _pair_problems(e.channel, actors, ("events", k, "channel"))
             if not any(a not in actors for a in e.channel) and e.channel[0] != e.channel[1]:
-                p.append((("events", k, "channel"), f"no channel between {e.channel[0]} and {e.channel[1]} in `channels`"))
+                p.append(
+                    (("events", k, "channel"), f"no channel between {e.channel[0]} and {e.channel[1]} in `channels`")
+                )
     return p
 
 

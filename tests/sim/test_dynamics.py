@@ -11,7 +11,9 @@ def test_deffuant_pair_moves_mu_of_the_gap_and_conserves_the_mean():
     pos = np.array([[[0.2], [0.6], [0.9]]])
     listen = np.zeros((1, 3, 3), dtype=bool)
     listen[0, 0, 1] = listen[0, 1, 0] = True
-    w = dynamics.persuasion_weights(listen, np.ones((1, 3, 3)), np.ones((1, 3, 3)), np.ones((1, 3)), np.full((1, 1, 1), 0.5))
+    w = dynamics.persuasion_weights(
+        listen, np.ones((1, 3, 3)), np.ones((1, 3, 3)), np.ones((1, 3)), np.full((1, 1, 1), 0.5)
+    )
     new = dynamics.persuade(pos, w, np.zeros((1, 3, 1)), np.full((1, 3), 0.5), "step")
     np.testing.assert_allclose(new[0, :, 0], [0.4, 0.4, 0.9])
     assert new.sum() == pos.sum()
@@ -30,8 +32,14 @@ def test_step_ignores_arguments_at_or_beyond_latitude():
 def test_a_mediator_is_heard_as_its_proposal():
     pos = np.array([[[0.0], [1.0]]])
     w = np.array([[[0.0, 0.5], [0.0, 0.0]]])
-    new = dynamics.persuade(pos, w, np.zeros((1, 2, 1)), np.ones((1, 2)), "step",
-                            (np.array([0]), np.array([0]), np.array([1]), np.array([[0.4]])))
+    new = dynamics.persuade(
+        pos,
+        w,
+        np.zeros((1, 2, 1)),
+        np.ones((1, 2)),
+        "step",
+        (np.array([0]), np.array([0]), np.array([1]), np.array([[0.4]])),
+    )
     np.testing.assert_allclose(new[0, :, 0], [0.2, 1.0])
 
 
@@ -49,11 +57,13 @@ def test_trust_rises_when_listened_to_and_falls_when_ignored():
     new = dynamics.update_trust(trust, met, listen, np.ones((1, 2)), np.zeros((1, 2)), np.array([0.2]), np.array([0.2]))
     assert new[0, 1, 0] == 0.5 + 0.2 * 0.5  # 1 trusts 0 more: 0 listened to 1
     assert new[0, 0, 1] == 0.5 * 0.8  # 0 trusts 1 less: 1 ignored 0
-    softened = dynamics.update_trust(trust, met, listen, np.full((1, 2), 0.5), np.zeros((1, 2)),
-                                     np.array([0.2]), np.array([0.2]))
+    softened = dynamics.update_trust(
+        trust, met, listen, np.full((1, 2), 0.5), np.zeros((1, 2)), np.array([0.2]), np.array([0.2])
+    )
     assert softened[0, 0, 1] > new[0, 0, 1]
-    ultimatum = dynamics.update_trust(trust, met, listen, np.ones((1, 2)), np.array([[0.0, 0.1]]),
-                                      np.array([0.2]), np.array([0.2]))
+    ultimatum = dynamics.update_trust(
+        trust, met, listen, np.ones((1, 2)), np.array([[0.0, 0.1]]), np.array([0.2]), np.array([0.2])
+    )
     assert ultimatum[0, 0, 1] < new[0, 0, 1]
 
 

@@ -20,22 +20,43 @@ def scenarios(draw) -> Scenario:
     actors, issues = [f"A{i}" for i in range(n)], [f"i{j}" for j in range(k)]
 
     def strategy():
-        return {"speaking": draw(st.sampled_from(list(SPEECH))), "openness": draw(unit),
-                "reciprocity": draw(st.sampled_from(list(RECIPROCITY))), "latitude": draw(unit)}
+        return {
+            "speaking": draw(st.sampled_from(list(SPEECH))),
+            "openness": draw(unit),
+            "reciprocity": draw(st.sampled_from(list(RECIPROCITY))),
+            "latitude": draw(unit),
+        }
 
     def pair():
         a, b = draw(st.lists(st.sampled_from(actors), min_size=2, max_size=2, unique=True))
         return [a, b]
 
     doc = {
-        "name": "drawn", "rounds": rounds, "issues": {i: None for i in issues},
-        "actors": {a: {"capability": draw(unit), "position": {i: draw(unit) for i in issues},
-                       "salience": {i: draw(unit) for i in issues}, "strategy": strategy()} for a in actors},
-        "relations": [{"from": a, "to": b, "trust": draw(unit)} for a, b in [pair() for _ in range(draw(st.integers(0, 3)))]],
-        "dynamics": {"meeting": draw(st.sampled_from(["all", "random_matching"])),
-                     "update": draw(st.sampled_from(["step", "mean"])),
-                     "learning_rate": draw(unit), "trust_gain": draw(unit), "trust_loss": draw(unit),
-                     "reciprocity_memory": draw(unit), "track_pull": draw(unit), "trust_sensitivity": draw(unit)},
+        "name": "drawn",
+        "rounds": rounds,
+        "issues": {i: None for i in issues},
+        "actors": {
+            a: {
+                "capability": draw(unit),
+                "position": {i: draw(unit) for i in issues},
+                "salience": {i: draw(unit) for i in issues},
+                "strategy": strategy(),
+            }
+            for a in actors
+        },
+        "relations": [
+            {"from": a, "to": b, "trust": draw(unit)} for a, b in [pair() for _ in range(draw(st.integers(0, 3)))]
+        ],
+        "dynamics": {
+            "meeting": draw(st.sampled_from(["all", "random_matching"])),
+            "update": draw(st.sampled_from(["step", "mean"])),
+            "learning_rate": draw(unit),
+            "trust_gain": draw(unit),
+            "trust_loss": draw(unit),
+            "reciprocity_memory": draw(unit),
+            "track_pull": draw(unit),
+            "trust_sensitivity": draw(unit),
+        },
     }
     seen, channels = set(), []
     for _ in range(draw(st.integers(0, 2))):
@@ -44,8 +65,15 @@ def scenarios(draw) -> Scenario:
             continue
         seen.add(frozenset(between))
         reopen = draw(st.sampled_from(["never", {"cooldown": draw(st.integers(0, 5)), "min_trust": draw(unit)}]))
-        channels.append({"between": between, "opens": draw(st.sampled_from(["auto", 0, rounds - 1, None])),
-                         "patience": draw(st.integers(1, 4)), "threshold": draw(unit), "reopen": reopen})
+        channels.append(
+            {
+                "between": between,
+                "opens": draw(st.sampled_from(["auto", 0, rounds - 1, None])),
+                "patience": draw(st.integers(1, 4)),
+                "threshold": draw(unit),
+                "reopen": reopen,
+            }
+        )
     doc["channels"] = channels
     if draw(st.booleans()):
         members = draw(st.lists(st.sampled_from(actors), min_size=2, max_size=n, unique=True))
@@ -66,8 +94,11 @@ def scenarios(draw) -> Scenario:
                 continue
             ev.update(actor=draw(st.sampled_from(actors)), track="t")
         elif kind == "shift":
-            ev.update(actor=draw(st.sampled_from(actors)), issue=draw(st.sampled_from(issues)),
-                      by=draw(st.floats(-1, 1, allow_nan=False)))
+            ev.update(
+                actor=draw(st.sampled_from(actors)),
+                issue=draw(st.sampled_from(issues)),
+                by=draw(st.floats(-1, 1, allow_nan=False)),
+            )
         else:
             ev.update(actor=draw(st.sampled_from(actors)), strategy={"openness": draw(unit)})
         events.append(ev)

@@ -24,7 +24,9 @@ def _lifetimes(out) -> np.ndarray:
 def test_f1_one_sided_channel_collapses_naming_the_uk(shipped):
     res, out = _outcomes(shipped())
     reasons = [res.channel_records(r)[0]["reason"] or "" for r in range(res.n_runs)]
-    named = [o[f"{CHANNEL}:collapsed"] and "Russia: UK did not listen" in why for o, why in zip(out, reasons, strict=True)]
+    named = [
+        o[f"{CHANNEL}:collapsed"] and "Russia: UK did not listen" in why for o, why in zip(out, reasons, strict=True)
+    ]
     assert np.mean(named) >= 0.9
 
 
@@ -56,8 +58,11 @@ def test_f4_left_out_of_the_us_track_means_pressure_which_falls_on_joining(shipp
     _, out = _outcomes(sc)
     for actor in ("UK", "EU"):
         assert min(o[f"pressure:{actor}"] for o in out) > 0
-    joined = sc.model_copy(update={"events": [JoinTrackEvent(at=20, type="join_track", actor=a, track="US-led talks")
-                                              for a in ("UK", "EU")]})
+    joined = sc.model_copy(
+        update={
+            "events": [JoinTrackEvent(at=20, type="join_track", actor=a, track="US-led talks") for a in ("UK", "EU")]
+        }
+    )
     pressure = simulate(joined, SEEDS[:100], record=True).series()["pressure"]  # (rounds+1, runs, actors)
     for actor in ("UK", "EU"):
         i = sc.actor_names.index(actor)
