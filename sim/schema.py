@@ -222,7 +222,11 @@ class Dynamics(Base):
     trust_sensitivity: Unit = Field(
         0.2, description="How much distrust lowers the chance of listening: p = openness × (1 − s·(1 − trust))."
     )
-    learning_rate: Unit = Field(0.3, description="Step size of persuasion (Deffuant's mu when trust 1, salience 0).")
+    learning_rate: Unit = Field(
+        0.3,
+        description="Step size of persuasion under `update: step` (Deffuant's mu when trust 1, salience 0); "
+        "`mean` moves to the mean and ignores it.",
+    )
     default_trust: Unit = Field(0.5, description="Initial trust where `relations` says nothing.")
     default_salience: Unit = Field(0.5, description="Salience of an issue an actor's `salience` omits.")
     trust_gain: Unit = Field(0.2, description="Share of the remaining distance to 1 gained when listened to.")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sim.schema import json_schema_text
+from sim.schema_docs import markdown
 
 HELP = """Print the JSON Schema of the scenario YAML format (generated from the one schema module).
 
@@ -21,12 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("schema", help="JSON Schema of the scenario format", description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", metavar="FILE", help="write it to FILE instead of printing it")
+    p.add_argument("--markdown", action="store_true",
+                   help="a Markdown field reference instead (docs/scenario-format.md)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print (or write) the JSON Schema."""
-    text = json_schema_text()
+    text = markdown() if args.markdown else json_schema_text()
     if args.out:
         try:
             Path(args.out).write_text(text + "\n", encoding="utf-8")
