@@ -19,7 +19,7 @@ def scenario_path(arg: str | None) -> Path:
     if path.exists():
         return path
     shipped = arg if arg.endswith(".yaml") else f"{arg}.yaml"
-    if shipped in scenarios.listing():
+    if shipped in scenarios.listing() or scenarios.builtin(shipped).is_file():
         return scenarios.builtin(shipped)
     known = ", ".join(scenarios.listing())
     raise ScenarioError([Problem(arg, 1, 1, (), f"no such file (shipped scenarios: {known})")])

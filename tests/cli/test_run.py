@@ -37,6 +37,8 @@ def test_default_run_tells_the_article_story(tmp_path, capsys):
 
 
 def test_overrides_change_the_run(tmp_path, capsys):
+    assert main(["run", "validation/hegselmann_krause", "--set", "population.count=50", "--rounds", "3",
+                 "--out", str(tmp_path / "hk"), "--no-dashboard"]) == 0
     args = ["run", "uk_listens", "--seed", "3", "--rounds", "20", "--set", "channels.UK-Russia.patience=50",
             "--format", "csv", "--out", str(tmp_path), "--no-dashboard"]
     assert main(args) == 0
