@@ -1,11 +1,16 @@
 """Throughput of dipsim against a plain-Mesa baseline, all measured in this one run, reported as ratios.
 
-    python -m benchmarks.run [--runs 4096] [--plain-runs 200] [--repeats 3]
+    python -m benchmarks.run [--runs 16384] [--batch 1024] [--plain-runs 200] [--repeats 5] [--all]
 
 Measures runs/s on the article baseline for: plain Mesa (benchmarks/plain_mesa.py, agents looping over their
-contacts); the dipsim Mesa façade (a batch of one per run); the batch engine on one worker; the batch engine on
-all cores (a process pool over batches). Also checks that plain Mesa and dipsim agree in distribution. Prints a
-Markdown table; docs/performance.md keeps the figures with this command.
+contacts); the dipsim Mesa façade (a batch of one per run); the batch engine on one worker (batches of
+``--batch``, and of 256 as ``dipsim sweep`` cuts them by default); the batch engine on all cores (a process
+pool over batches). Every engine run includes its outcome row (``BatchResult.outcomes()``), as a sweep needs.
+The timings of the implementations are interleaved, repeat by repeat, so a change in machine load hits all of
+them alike; each figure is the median of ``--repeats``. Also checks that plain Mesa and dipsim agree in
+distribution. ``--all`` then also measures the peak memory of the 100,000-run sweep (benchmarks/memory.py) and
+the 1,000-actor populations (benchmarks/population.py). Prints Markdown tables; docs/performance.md keeps the
+figures with this command.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 
 import numpy as np
 
@@ -24,63 +31,96 @@ from benchmarks.plain_mesa import run_plain
 from sim.engine import simulate
 from sim.loader import load_scenario
 from sim.model import DiplomacyModel
+from sim.schema import Scenario
 
-BATCH = 512
+SWEEP_BATCH = 256  # dipsim sweep's default batch size (analysis.sweep_plan.DEFAULT_BATCH)
 
 
-def _scenario():
+@cache
+def _scenario() -> Scenario:
+    """The article baseline, loaded once per process."""
     return load_scenario(scenarios.builtin())
 
 
 def _engine_batch(seeds: list[int]) -> list[dict]:
+    """One batch through the engine, with its outcome rows."""
     return simulate(_scenario(), seeds).outcomes()
 
 
-def _rate(fn, n: int, repeats: int) -> float:
-    """Median runs/s of ``fn()`` (which performs ``n`` runs) over ``repeats`` timings."""
-    times = []
+def _batches(runs: int, size: int) -> list[list[int]]:
+    return [list(range(i, min(runs, i + size))) for i in range(0, runs, size)]
+
+
+def _load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
+
+
+def measure(jobs: dict[str, tuple[Callable[[], object], int]], repeats: int) -> dict[str, float]:
+    """Median runs/s of each job (a callable doing ``n`` runs), the jobs' timings interleaved repeat by repeat."""
+    times: dict[str, list[float]] = {name: [] for name in jobs}
     for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return n / statistics.median(times)
+        for name, (fn, _n) in jobs.items():
+            t = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t)
+    return {name: n / statistics.median(times[name]) for name, (_fn, n) in jobs.items()}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--runs", type=int, default=8192, help="runs for the batch engine")
-    ap.add_argument("--plain-runs", type=int, default=200, help="runs for plain Mesa and the façade")
-    ap.add_argument("--repeats", type=int, default=3)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=16384, help="runs per timing of the batch engine")
+    ap.add_argument("--batch", type=int, default=1024, help="runs per engine batch")
+    ap.add_argument("--plain-runs", type=int, default=200, help="runs per timing of plain Mesa and the façade")
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--all", action="store_true", help="also the sweep's peak memory and the 1,000-actor timings")
     args = ap.parse_args()
     sc = _scenario()
-    seeds = list(range(args.runs))
-    chunks = [seeds[i : i + BATCH] for i in range(0, len(seeds), BATCH)]
-    workers = os.cpu_count() or 1
+    chunks, sweep_chunks = _batches(args.runs, args.batch), _batches(args.runs, SWEEP_BATCH)
+    before = _load()
 
-    plain = _rate(lambda: [run_plain(sc, s) for s in range(args.plain_runs)], args.plain_runs, args.repeats)
+    def plain() -> None:
+        for s in range(args.plain_runs):
+            run_plain(sc, s)
 
     def facade() -> None:
         for s in range(args.plain_runs):
             DiplomacyModel(sc, rng=s).run_for(sc.rounds)
 
-    mesa_facade = _rate(facade, args.plain_runs, args.repeats)
-    one = _rate(lambda: [_engine_batch(c) for c in chunks], args.runs, args.repeats)
-    with ProcessPoolExecutor(workers) as pool:
-        list(pool.map(_engine_batch, chunks[:workers]))  # warm the workers
-        many = _rate(lambda: list(pool.map(_engine_batch, chunks)), args.runs, args.repeats)
+    with ProcessPoolExecutor(args.workers) as pool:
+        list(pool.map(_engine_batch, chunks[: args.workers]))  # start and warm the workers
+        rates = measure({
+            "plain Mesa (agents loop over contacts)": (plain, args.plain_runs),
+            "dipsim Mesa façade (a batch of one per run)": (facade, args.plain_runs),
+            f"dipsim batch engine, 1 worker, batches of {args.batch}": (
+                lambda: [_engine_batch(c) for c in chunks], args.runs),
+            f"dipsim batch engine, 1 worker, batches of {SWEEP_BATCH} (sweep default)": (
+                lambda: [_engine_batch(c) for c in sweep_chunks], args.runs),
+            f"dipsim batch engine, {args.workers} workers, batches of {args.batch}": (
+                lambda: list(pool.map(_engine_batch, chunks)), args.runs),
+        }, args.repeats)
 
     ours = simulate(sc, range(1000)).outcomes()
     theirs = [run_plain(sc, s) for s in range(1000)]
     life = [np.array([o["UK-Russia:lifetime"] for o in x]) for x in (ours, theirs)]
-    print(f"machine: {platform.machine()}, {workers} cores, Python {platform.python_version()}")
-    print(f"article baseline, {sc.rounds} rounds; engine batches of {BATCH}; median of {args.repeats} timings\n")
+    plain_rate = rates["plain Mesa (agents loop over contacts)"]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"numpy {np.__version__}")
+    print(f"{before} before, {_load()} after")
+    print(f"article baseline, {sc.rounds} rounds; median of {args.repeats} interleaved timings; "
+          f"{args.runs} engine runs and {args.plain_runs} plain/façade runs per timing\n")
     print("| implementation | runs/s | × plain Mesa |")
     print("|---|---:|---:|")
-    for name, rate in (("plain Mesa (agents loop over contacts)", plain), ("dipsim Mesa façade", mesa_facade),
-                       ("dipsim batch engine, 1 worker", one), (f"dipsim batch engine, {workers} workers", many)):
-        print(f"| {name} | {rate:,.0f} | {rate / plain:,.1f} |")
+    for name, rate in rates.items():
+        print(f"| {name} | {rate:,.0f} | {rate / plain_rate:,.1f} |")
     print(f"\nsame model check (1000 seeds): median channel lifetime dipsim {np.median(life[0])}, "
           f"plain Mesa {np.median(life[1])}; mean {life[0].mean():.2f} vs {life[1].mean():.2f}")
+    if args.all:
+        from benchmarks import memory, population
+
+        print()
+        memory.report(100, 1000, args.workers)
+        population.report(3, scaling=False)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,66 @@
-"""Persuasion and trust: pure functions over arrays with a leading runs axis (no Mesa, no pandas).
+"""Persuasion and trust: pure functions over arrays (no Mesa, no pandas).
 
-Shapes: R runs, N actors, K issues. ``listen[r, i, j]``: i listened to j this round.
+The engine calls the pair kernels (``capability_factor_of``, ``move``, ``trust_after``) on arrays over directed
+pairs (listener i, speaker j), runs last (see ``sim.channels``). ``persuade`` and ``update_trust`` state the same
+rules on dense runs-first arrays (R runs, N actors, K issues; ``listen[r, i, j]``: i listened to j this round)
+and call those kernels, so the maths lives in one place.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+from sim.channels import Matching, Pairs
+from sim.strategies import ReciprocityRule, rule_groups
+
+
+@dataclass
+class PairParams:
+    """Per pair and run (P, R): what each pair's listener and speaker bring, fixed between events."""
+
+    capability: np.ndarray  # the speaker's relative capability
+    ally_always: np.ndarray  # allies that hear each other whatever their rules
+    openness: np.ndarray  # the listener's
+    latitude: np.ndarray  # (P, 1, R) the listener's
+    groups: list[tuple[ReciprocityRule, np.ndarray | None]]  # the listener's rule
+    persuasion: np.ndarray  # the speaker's style
+    kept_when_ignored: np.ndarray  # share of trust the listener keeps when the speaker ignores it
+    kept_after_style: np.ndarray  # share of trust it keeps after the speaker's style penalty
+
+
+def pair_params(pairs: Pairs | Matching, capability: np.ndarray, speech: dict[str, np.ndarray], openness: np.ndarray,
+                latitude: np.ndarray, rule: np.ndarray, alliance: np.ndarray, dyn: dict[str, np.ndarray]) -> PairParams:
+    """``PairParams`` of a contact layout from per-actor arrays (N, R) and the (N, N) alliance matrix."""
+    listener, speaker = pairs.listener, pairs.speaker
+    return PairParams(
+        capability=capability_factor_of(listener(capability), speaker(capability)),
+        ally_always=pairs.cells(alliance) & (dyn["alliance_always"] > 0),
+        openness=listener(openness),
+        latitude=listener(latitude)[:, None, :],
+        groups=rule_groups(listener(rule)),
+        persuasion=speaker(speech["persuasion"]),
+        kept_when_ignored=kept_when_ignored(dyn["trust_loss"], speaker(speech["fall"])),
+        kept_after_style=1.0 - speaker(speech["penalty"]),
+    )
+
+
+def unit(x: np.ndarray) -> np.ndarray:
+    """Clip x to [0, 1] in place (``np.clip`` without its per-call overhead) and return it."""
+    np.maximum(x, 0.0, out=x)
+    return np.minimum(x, 1.0, out=x)
+
+
+def capability_factor_of(listener: np.ndarray, speaker: np.ndarray) -> np.ndarray:
+    """The speaker's capability relative to the pair's mean; 1 when capabilities are equal (or both 0)."""
+    total = listener + speaker
+    return np.divide(2.0 * speaker, total, out=np.ones_like(total), where=total > 0)
 
 
 def capability_factor(capability: np.ndarray) -> np.ndarray:
     """(R, N, N): speaker j's capability relative to the pair's mean; 1 when capabilities are equal."""
-    ci = capability[:, :, None]
-    cj = capability[:, None, :]
-    total = ci + cj
-    return np.divide(2.0 * cj, total, out=np.ones_like(total), where=total > 0)
+    return capability_factor_of(capability[:, :, None], capability[:, None, :])
 
 
 def persuasion_weights(
@@ -22,6 +69,31 @@ def persuasion_weights(
 ) -> np.ndarray:
     """(R, N, N) weight of j's argument on i: listening × trust × relative capability × style × rate."""
     return listen * trust * capability_factor * persuasion_of_speaker[:, None, :] * rate
+
+
+def move(
+    pairs: Pairs | Matching, position: np.ndarray, heard: np.ndarray, weight: np.ndarray, movable: np.ndarray,
+    latitude: np.ndarray, update: str,
+) -> np.ndarray:
+    """New positions (N, K, R) after every listener weighs what it heard; the pair kernel of ``persuade``.
+
+    ``heard`` (P, K, R): what each pair's listener hears (the speaker's position, or a mediator's proposal);
+    ``weight`` (P, R); ``latitude`` (P, 1, R): the listener's; ``movable``: 1 − salience. ``heard`` is overwritten.
+    """
+    gap = pairs.minus_listener(heard, position)
+    far = np.abs(gap)
+    within = far < latitude if update == "step" else far <= latitude
+    w = np.multiply(within, weight[:, None, :], out=far)
+    total = pairs.per_listener(w)
+    pull = pairs.per_listener(np.multiply(w, gap, out=gap))
+    if update == "step":
+        pull /= np.maximum(total, 1.0, out=total)
+    else:
+        total += 1.0
+        pull /= total
+    pull *= movable
+    pull += position
+    return unit(pull)
 
 
 def persuade(
@@ -40,18 +112,37 @@ def persuade(
     to the weighted mean of itself (weight 1) and the arguments with gap <= latitude (Hegselmann-Krause when all
     weights are 1). Either way the move is scaled by (1 − salience): salience 1 never moves, positions stay in [0, 1].
     """
-    gap = position[:, None, :, :] - position[:, :, None, :]  # gap[r, i, j, k] = x_j - x_i
+    n = position.shape[1]
+    pairs = Pairs(n, np.ones((n, n), dtype=bool))
+    pos = np.moveaxis(position, 0, -1)
+    heard = pairs.speaker(pos)
     if heard_instead is not None:
         runs, i, j, values = heard_instead
-        gap[runs, i, j, :] = values - position[runs, i, :]
-    lat = latitude[:, :, None, None]
-    far = np.abs(gap)
-    within = far < lat if update == "step" else far <= lat
-    w = within * weight[:, :, :, None]
-    total = w.sum(axis=2)
-    pull = np.einsum("rijk,rijk->rik", w, gap)
-    move = pull / (np.maximum(total, 1.0) if update == "step" else 1.0 + total)
-    return np.clip(position + (1.0 - salience) * move, 0.0, 1.0)
+        heard[pairs.index[i, j], :, runs] = values
+    lat = pairs.listener(latitude.T)[:, None, :]
+    w = pairs.gather(np.ascontiguousarray(weight.transpose(2, 1, 0)))
+    new = move(pairs, pos, heard, w, 1.0 - np.moveaxis(salience, 0, -1), lat, update)
+    return np.ascontiguousarray(np.moveaxis(new, -1, 0))
+
+
+def trust_after(
+    trust: np.ndarray, met: np.ndarray, heard: np.ndarray, kept_when_ignored: np.ndarray, kept_after_style: np.ndarray,
+    gain: np.ndarray,
+) -> np.ndarray:
+    """The trust kernel, elementwise: up by ``gain`` of the distance to 1 where the other listened (``heard``),
+    else times ``kept_when_ignored``; then times ``kept_after_style``; unchanged where the two did not meet."""
+    up = np.subtract(1.0, trust)
+    up *= gain
+    up += trust
+    after = np.multiply(trust, kept_when_ignored)
+    np.copyto(after, up, where=heard)
+    after *= kept_after_style
+    return np.where(met, unit(after), unit(trust.copy()))
+
+
+def kept_when_ignored(loss: np.ndarray, fall_of_speaker: np.ndarray) -> np.ndarray:
+    """Share of trust kept when the speaker ignores the hearer: 1 − min(1, loss × the speaker's fall)."""
+    return 1.0 - np.clip(loss * fall_of_speaker, 0.0, 1.0)
 
 
 def update_trust(
@@ -66,10 +157,5 @@ def update_trust(
     """i's trust in j after a meeting: up when j listened, down when j ignored i (softened by j's style),
     down again by j's style penalty (ultimatums). Multiplicative, so trust stays in [0, 1]."""
     listened = listen.transpose(0, 2, 1)  # listened[r, i, j]: j listened to i
-    g = gain[:, None, None]
-    lo = loss[:, None, None] * fall_of_speaker[:, None, :]
-    up = trust + g * (1.0 - trust)
-    down = trust * (1.0 - np.clip(lo, 0.0, 1.0))
-    after = np.where(listened, up, down)
-    after = after * (1.0 - penalty_of_speaker[:, None, :])
-    return np.clip(np.where(met, after, trust), 0.0, 1.0)
+    keep = kept_when_ignored(loss[:, None, None], fall_of_speaker[:, None, :])
+    return trust_after(trust, met, listened, keep, 1.0 - penalty_of_speaker[:, None, :], gain[:, None, None])

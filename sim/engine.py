@@ -2,6 +2,8 @@
 
 ``simulate(scenario, seeds)`` is the one function analysis needs; ``Engine`` is the steppable object the
 Mesa façade wraps. Run k of a batch depends only on its scenario and seed, never on the batch around it.
+A round works on the directed pairs that can be in contact (``sim.channels.Pairs``; each round's partners
+under random matching), runs last; what only events change is derived once, and again after events.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import numpy as np
 
 from sim import channels as ch
 from sim import dynamics, tracks
-from sim.compile import AUTO, NEVER, compile_batch
+from sim.compile import AUTO, NEVER, Params, Structure, compile_batch
 from sim.events import HANDLERS, actors_of
 from sim.recorder import Recorder
 from sim.result import BatchResult
-from sim.schema import Scenario
-from sim.state import RunStreams, State
-from sim.strategies import History, decide_intent
+from sim.schema import JoinTrackEvent, Scenario
+from sim.state import RunStreams, State, pair_major, runs_first, runs_last
+from sim.strategies import RECIPROCITY, History, intent_of
+
+STOCHASTIC = np.array([rule.stochastic for rule in RECIPROCITY.values()])
 
 
 class Engine:
@@ -32,28 +36,36 @@ class Engine:
         if len(scenarios) != len(seeds) or not seeds:
             raise ValueError("give one seed per run (and one scenario, or one per seed)")
         self.scenarios = list(scenarios)
-        self.structure, self.params = compile_batch(self.scenarios)
+        self.structure, self.params = _compile(self.scenarios)
         self.rounds = self.scenarios[0].rounds
         self.seeds = np.array(seeds, dtype=np.int64)
         st, p = self.structure, self.params
         n, k = st.n, st.k
-        self.streams = RunStreams(self.seeds, per_round=2 * n * n + n, rounds=self.rounds)
+        self._events = self._schedule()
+        self._actor_index = {a: i for i, a in enumerate(st.actors)}
+        self.pairs = ch.Pairs(n, ch.possible_contacts(st.alliance, self._seats(), st.channel_ends))
+        matching = st.meeting == "random_matching"  # partners vary: keep every cell's draws
+        self.streams = RunStreams(self.seeds, (("coins", n * n), ("draws", n * n), ("keys", n)), self.rounds,
+                                  select=None if matching else {"coins": self.pairs.cell, "draws": self.pairs.cell})
         position = p.position.copy()
         missing = np.isnan(position)
         if missing.any():  # population: position uniform, drawn from each run's own stream
             position = np.where(missing, self.streams.take(n * k).reshape(-1, n, k), position)
         self.state = State.initial(st, p, position, p.dyn["initial_reciprocity"])
         self.log: list[list[dict]] = [[] for _ in seeds]
-        self._events = self._schedule()
         self.round = 0
-        self._actor_index = {a: i for i, a in enumerate(st.actors)}
-        self._prop = tracks.proposal(position, p.capability, p.salience, self.state.members)
-        self._capability_factor = dynamics.capability_factor(p.capability)  # capabilities never change
-        self._unit_rate = np.ones((len(seeds), 1, 1))
-        self._rows = np.arange(len(seeds))[:, None]
+        self._ends = [(st.actors[a], st.actors[b]) for a, b in st.channel_ends.tolist()]  # initiator first
+        self._mediators = [st.actors[m] for m in st.track_mediator.tolist()]
+        self._capability = np.ascontiguousarray(p.capability.T)
+        self._salience = np.ascontiguousarray(runs_last(p.salience))
+        self._movable = 1.0 - self._salience
+        self._may_reopen = bool((p.ch_cooldown < NEVER).any())
+        self._opening_rounds = set(p.ch_opens.ravel().tolist()) | set(p.tr_opens.ravel().tolist())
+        self._refresh()
+        self._prop = tracks.proposal_of(*self._weights, runs_last(self.state.position))
         self.recorder = Recorder(st, len(seeds)) if record else None
         if self.recorder:
-            self.recorder.capture(0, self.state, self._prop, None, None, self.active_tracks(0))
+            self.recorder.capture(0, self.state, runs_first(self._prop), None, self.active_tracks(0))
 
     # ---- lookups used by event handlers -------------------------------------------------------------
     def actor_index(self, name: str) -> int:
@@ -79,15 +91,60 @@ class Engine:
                 out[ev.at].append((ev, np.array(runs_of[key])))
         return out
 
-    def _note(self, runs: np.ndarray, r: int, kind: str, actors: list[str], reason: str | Callable, **extra) -> None:
-        for run in np.atleast_1d(runs):
-            text = reason(int(run)) if callable(reason) else reason
-            self.log[int(run)].append({"round": r, "kind": kind, "actors": actors, "reason": text, **extra})
+    def _seats(self) -> np.ndarray:
+        """(T, N) bool: who may ever sit in each track (a participant in some run, or joining by an event)."""
+        seats = self.params.tr_members.any(axis=0)
+        for ev, _ in (e for evs in self._events.values() for e in evs):
+            if isinstance(ev, JoinTrackEvent):
+                seats[self.structure.track_names.index(ev.track), self.actor_index(ev.actor)] = True
+        return seats
+
+    def _note(self, runs: np.ndarray, r: int, kind: str, actors: list[str], reason: str, **extra) -> None:
+        for run in np.atleast_1d(runs).tolist():
+            self.log[run].append({"round": r, "kind": kind, "actors": list(actors), "reason": reason, **extra})
+
+    # ---- what changes only with events --------------------------------------------------------------
+    def _refresh(self) -> None:
+        """Derive per-actor strategy arrays (runs last) and track weights; forget what was derived from them."""
+        p, s = self.params, self.state
+        rows = np.arange(len(self.seeds))[:, None]
+        self._speech = {key: np.ascontiguousarray(p.speech[key][rows, p.speaking].T)
+                        for key in ("persuasion", "fall", "penalty")}
+        self._openness, self._latitude, self._rule = (np.ascontiguousarray(a.T)
+                                                      for a in (p.openness, p.latitude, p.rule))
+        self._stochastic = bool(STOCHASTIC[np.bincount(p.rule.ravel(), minlength=len(STOCHASTIC)) > 0].any())
+        self._coins_matter = bool((p.openness < 1).any() or (p.dyn["trust_sensitivity"] > 0).any())
+        fall, penalty = self._speech["fall"], self._speech["penalty"]  # trust moves only through these and gain
+        self._trust_fixed = bool((p.dyn["trust_gain"] == 0).all() and (p.dyn["trust_loss"] * fall == 0).all()
+                                 and (penalty == 0).all())
+        self._weights = tracks.weights_of(self._capability, self._salience, runs_last(s.members))
+        self._pair_params: dynamics.PairParams | None = None
+        self._seating: tuple | None = None
+
+    def _params_of(self, pairs: ch.Pairs | ch.Matching) -> dynamics.PairParams:
+        """Per-pair parameters of a contact layout."""
+        return dynamics.pair_params(pairs, self._capability, self._speech, self._openness, self._latitude,
+                                    self._rule, self.structure.alliance, self.params.dyn)
+
+    def _seated(self, pairs: ch.Pairs | ch.Matching, active: np.ndarray) -> tuple[np.ndarray, list, np.ndarray]:
+        """Standing contact (allies, shared tracks), the mediated pairs of each track, and each pair's rate."""
+        st, p = self.structure, self.params
+        seated = runs_last(self.state.members) & active.T[:, None, :]
+        mediated = tracks.mediation(pairs, seated, st.track_mediator)
+        rate = np.array(1.0) if st.update == "mean" else p.dyn["learning_rate"]
+        if st.update == "step" and mediated:
+            rate = np.broadcast_to(rate, (len(pairs), len(self.seeds))).copy()
+            for _, rows, med in mediated:
+                rate[rows] = np.where(med, p.dyn["track_pull"], rate[rows])
+        return ch.standing_contact(pairs, st.alliance, seated, len(self.seeds)), mediated, rate
 
     # ---- opening and closing back channels ----------------------------------------------------------
     def open_channels(self, runs: np.ndarray, chans: np.ndarray, r: int, kind: str | None = "channel_opened",
-                      why: Callable[[int, int], str] | None = None) -> None:
-        """Open channels (runs[i], chans[i]); a (re)opened contact starts with fresh perceived reciprocity."""
+                      why: Callable[[np.ndarray, np.ndarray], list[str]] | None = None) -> None:
+        """Open channels (runs[i], chans[i]); a (re)opened contact starts with fresh perceived reciprocity.
+
+        ``why(runs, chans)`` gives the reason of each opening for the log (default "scheduled").
+        """
         if not len(runs):
             return
         s, st = self.state, self.structure
@@ -103,26 +160,31 @@ class Engine:
             s.reciprocity[runs, x, y] = init
             s.ignored_streak[runs, x, y] = 0
         if kind is not None:
-            for run, c in zip(runs, chans, strict=True):
-                i, o = st.actors[st.channel_ends[c, 0]], st.actors[st.channel_ends[c, 1]]
-                text = why(int(run), int(c)) if why else "scheduled"
-                self._note(run, r, kind, [i, o], f"{i} opened a back channel to {o} ({text})",
-                           channel=st.channel_labels[c])
+            texts = why(runs, chans) if why else ["scheduled"] * len(runs)
+            for run, c, text in zip(runs.tolist(), chans.tolist(), texts, strict=True):
+                i, o = self._ends[c]
+                self.log[run].append({"round": r, "kind": kind, "actors": [i, o], "reason":
+                                      f"{i} opened a back channel to {o} ({text})", "channel": st.channel_labels[c]})
 
     def close_channels(self, runs: np.ndarray, chans: np.ndarray, r: int, reason: str | list[str],
                        *, collapsed: bool, log: bool = True) -> None:
+        """Close (or collapse) the open channels among (runs[i], chans[i]), with the reason of each."""
         s, st = self.state, self.structure
-        reasons = [reason] * len(runs) if isinstance(reason, str) else reason
-        for run, c, text in zip(runs, chans, reasons, strict=True):
-            if s.ch_status[run, c] != ch.OPEN:
-                continue
-            s.ch_status[run, c] = ch.COLLAPSED if collapsed else ch.CLOSED
-            s.ch_closed[run, c] = s.ch_last_change[run, c] = r
-            s.ch_reason[run, c] = text
-            s.ch_collapses[run, c] += collapsed
-            if log:
-                kind = "channel_collapsed" if collapsed else "channel_closed"
-                self._note(run, r, kind, list(st.channel_between[c]), text, channel=st.channel_labels[c])
+        runs, chans = np.asarray(runs, dtype=np.int64), np.asarray(chans, dtype=np.int64)
+        reasons = [reason] * len(runs) if isinstance(reason, str) else list(reason)
+        still = s.ch_status[runs, chans] == ch.OPEN
+        runs, chans = runs[still], chans[still]
+        reasons = [text for text, keep in zip(reasons, still.tolist(), strict=True) if keep]
+        s.ch_status[runs, chans] = ch.COLLAPSED if collapsed else ch.CLOSED
+        s.ch_closed[runs, chans] = r
+        s.ch_last_change[runs, chans] = r
+        s.ch_reason[runs, chans] = np.array(reasons, dtype=object)
+        s.ch_collapses[runs, chans] += collapsed
+        if log:
+            kind = "channel_collapsed" if collapsed else "channel_closed"
+            for run, c, text in zip(runs.tolist(), chans.tolist(), reasons, strict=True):
+                self.log[run].append({"round": r, "kind": kind, "actors": list(st.channel_between[c]), "reason": text,
+                                      "channel": st.channel_labels[c]})
 
     # ---- one round ----------------------------------------------------------------------------------
     def step(self) -> None:
@@ -130,130 +192,128 @@ class Engine:
         r, st, p, s = self.round, self.structure, self.params, self.state
         events = self._events.get(r, ())
         for ev, runs in events:
-            reason = HANDLERS[ev.type](self, ev, runs, r)
-            self._note(runs, r, ev.type, actors_of(ev), reason)
-        scheduled = np.nonzero((p.ch_opens == r) & (s.ch_first_opened < 0))
-        self.open_channels(*scheduled, r)
-        opening = np.nonzero(p.tr_opens == r)
-        for run, t in zip(*opening, strict=True):
-            self._note(run, r, "track_opened", [st.actors[st.track_mediator[t]]], f"{st.track_names[t]} open")
+            self._note(runs, r, ev.type, actors_of(ev), HANDLERS[ev.type](self, ev, runs, r))
+        if events:
+            self._refresh()
+        if r in self._opening_rounds:
+            self.open_channels(*np.nonzero((p.ch_opens == r) & (s.ch_first_opened < 0)), r)
+            for run, t in zip(*(x.tolist() for x in np.nonzero(p.tr_opens == r)), strict=True):
+                self.log[run].append({"round": r, "kind": "track_opened", "actors": [self._mediators[t]],
+                                      "reason": f"{st.track_names[t]} open"})
 
         # Decide, from the state at the start of the round only.
-        n = st.n
-        u = self.streams.next_round()
-        coins, draws, keys = u[:, : n * n].reshape(-1, n, n), u[:, n * n : 2 * n * n].reshape(-1, n, n), u[:, 2 * n * n :]
+        need = {"keys"} if st.meeting == "random_matching" else set()
+        need |= ({"coins"} if self._coins_matter else set()) | ({"draws"} if self._stochastic else set())
+        u = self.streams.next_round(need)
         active = self.active_tracks(r)
-        prop = tracks.proposal(s.position, p.capability, p.salience, s.members) if events else self._prop
-        contact = ch.contact_matrix(st.alliance, s.members, active, st.channel_ends, s.ch_status == ch.OPEN)
+        pos = runs_last(s.position)
+        prop = tracks.proposal_of(*self._weights, pos) if events else self._prop
         if st.meeting == "random_matching":
-            contact &= ch.random_matching(keys)
-        history = History(s.met, s.opp_last, s.my_last, s.opp_ever_ignored, draws, p.dyn["generosity"][:, None, None])
-        chance = p.openness[:, :, None] * (1.0 - p.dyn["trust_sensitivity"][:, None, None] * (1.0 - s.trust))
-        listen = contact & decide_intent(p.rule, history) & (coins < chance)
-        listen |= contact & st.alliance[None] & (p.dyn["alliance_always"][:, None, None] > 0)
+            pairs: ch.Pairs | ch.Matching = ch.Matching(ch.random_partners(u["keys"].T))
+            pp, (standing, mediated, rate) = self._params_of(pairs), self._seated(pairs, active)
+        else:
+            pairs = self.pairs
+            if self._pair_params is None:
+                self._pair_params = self._params_of(pairs)
+            if self._seating is None or not np.array_equal(self._seating[0], active):
+                self._seating = (active, self._seated(pairs, active))
+            pp, (standing, mediated, rate) = self._pair_params, self._seating[1]
+        contact = ch.contact(pairs, standing, st.channel_ends, runs_last(s.ch_status) == ch.OPEN)
+        trust3 = pair_major(s.trust)
+        trust = pairs.gather(trust3)
+        memory = {name: pair_major(getattr(s, name)) for name in ch.MEMORY}
+        seen = {name: pairs.gather(a) for name, a in memory.items()}
+        # the stream keeps self.pairs' cells of coins and draws (select); a matching picks its own
+        coins, draws = (u.get(part) if pairs is self.pairs or part not in u else pairs.uniforms(u[part])
+                        for part in ("coins", "draws"))
+        history = History(seen["met"], seen["opp_last"], seen["my_last"], seen["opp_ever_ignored"],
+                          np.broadcast_to(0.0, contact.shape) if draws is None else draws, p.dyn["generosity"])
+        listen = contact & intent_of(pp.groups, history)
+        if coins is not None:  # otherwise openness 1 and trust_sensitivity 0: the chance is exactly 1
+            chance = pp.openness * (1.0 - p.dyn["trust_sensitivity"] * (1.0 - trust))
+            listen &= coins < chance
+        listen |= contact & pp.ally_always
 
         # Commit, all at once.
-        mediated, rate = self._mediation(prop, active)
-        persuasion, fall, penalty = (p.speech[key][self._rows, p.speaking] for key in ("persuasion", "fall", "penalty"))
-        weight = dynamics.persuasion_weights(listen, s.trust, self._capability_factor, persuasion, rate)
-        s.position = dynamics.persuade(s.position, weight, p.salience, p.latitude, st.update, mediated)
-        s.trust = dynamics.update_trust(s.trust, contact, listen, fall, penalty, p.dyn["trust_gain"], p.dyn["trust_loss"])
-        s.reciprocity = ch.update_reciprocity(s.reciprocity, contact, listen, p.dyn["reciprocity_memory"])
-        heard = listen.transpose(0, 2, 1)
-        s.ignored_streak = np.where(contact, np.where(heard, 0, s.ignored_streak + 1), s.ignored_streak)
-        s.opp_ever_ignored |= contact & ~heard
-        s.opp_last = np.where(contact, heard, s.opp_last)
-        s.my_last = np.where(contact, listen, s.my_last)
-        s.met |= contact
-        one_sided = self._channels_after(r, contact)
-        self._prop = tracks.proposal(s.position, p.capability, p.salience, s.members)
+        heard = pairs.speaker(pos)
+        for t, rows, med in mediated:
+            heard[rows] = np.where(med[:, None, :], prop[t][None], heard[rows])
+        weight = listen * trust * pp.capability * pp.persuasion * rate
+        pos[...] = dynamics.move(pairs, pos, heard, weight, self._movable, pp.latitude, st.update)
+        back = pairs.reverse(listen)  # back[p]: the speaker listened to the listener
+        if not self._trust_fixed:
+            pairs.put(trust3, dynamics.trust_after(trust, contact, back, pp.kept_when_ignored, pp.kept_after_style,
+                                                   p.dyn["trust_gain"]))
+        ch.remember(pairs, memory, seen, contact, listen, back, p.dyn["reciprocity_memory"])
+        one_sided = self._channels_after(r, pairs, contact)
+        self._prop = tracks.proposal_of(*self._weights, pos)
         self._tracks_after(r, active)
         self.round += 1
         if self.recorder:
-            self.recorder.capture(self.round, s, self._prop, contact, listen, active, one_sided)
+            heard_state = Recorder.heard(pairs, contact, listen, st.n) if self.recorder.dense else None
+            self.recorder.capture(self.round, s, runs_first(self._prop), heard_state, active, one_sided)
 
-    def _mediation(self, prop: np.ndarray, active: np.ndarray) -> tuple[tuple | None, np.ndarray]:
-        """Where i hears a mediator's proposal instead of its position (runs, i, j, values), and the rate of each pair."""
-        s, p, st = self.state, self.params, self.structure
-        base = self._unit_rate if st.update == "mean" else p.dyn["learning_rate"][:, None, None]
-        if not len(st.track_mediator):
-            return None, base
-        rate = np.broadcast_to(base, s.trust.shape).copy()
-        parts = []
-        for t, m in enumerate(st.track_mediator):
-            seated = s.members[:, t, :] & active[:, t, None] & s.members[:, t, m, None]
-            seated[:, m] = False
-            rr, ii = np.nonzero(seated)
-            parts.append((rr, ii, np.full(len(rr), m), prop[rr, t, :]))
-            if st.update == "step":
-                rate[rr, ii, m] = p.dyn["track_pull"][rr]
-        runs, i, j, values = (np.concatenate(x) for x in zip(*parts, strict=True))
-        return (runs, i, j, values), rate
-
-    def _channels_after(self, r: int, contact: np.ndarray) -> np.ndarray:
+    def _channels_after(self, r: int, pairs: ch.Pairs | ch.Matching, contact: np.ndarray) -> np.ndarray:
         """Count one-sided rounds of open back channels; collapse those out of patience; return (R, C) one-sided."""
         s, p, st = self.state, self.params, self.structure
-        if not len(st.channel_ends):
-            return np.zeros((len(self.seeds), 0), dtype=bool)
         is_open = s.ch_status == ch.OPEN
+        if not is_open.any():
+            return np.zeros(is_open.shape, dtype=bool)
         s.ch_lifetime += is_open
-        a, b = st.channel_ends[:, 0], st.channel_ends[:, 1]
-        met = contact[:, a, b]
-        sides = ch.one_sided(s.reciprocity, st.channel_ends, p.ch_threshold)
-        bad = sides.any(axis=2) & is_open & met
-        s.ch_one_sided = np.where(is_open & met, np.where(bad, s.ch_one_sided + 1, 0), s.ch_one_sided)
-        patience = np.maximum(1, p.ch_patience - s.ch_patience_cut)
-        runs, chans = np.nonzero(is_open & (s.ch_one_sided >= patience))
-        reasons = [self._collapse_reason(run, c, sides[run, c]) for run, c in zip(runs, chans, strict=True)]
-        self.close_channels(runs, chans, r, reasons, collapsed=True)
+        talking = is_open & pairs.at(contact, st.channel_ends).T
+        first, second = (side.T for side in ch.one_sided(runs_last(s.reciprocity), st.channel_ends, p.ch_threshold.T))
+        bad = (first | second) & talking
+        count = s.ch_one_sided
+        count[talking] = np.where(bad[talking], count[talking] + 1, 0)
+        runs, chans = np.nonzero(is_open & (count >= np.maximum(1, p.ch_patience - s.ch_patience_cut)))
+        if len(runs):
+            ends = st.channel_ends[chans]
+            sides = [side[runs, chans].tolist() for side in (first, second)]
+            streak = [s.ignored_streak[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
+            recip = [s.reciprocity[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
+            reasons = [ch.collapse_reason(self._ends[c], [sides[0][m], sides[1][m]], [streak[0][m], streak[1][m]],
+                                          [recip[0][m], recip[1][m]], thr, n)
+                       for m, (c, thr, n) in enumerate(zip(chans.tolist(), p.ch_threshold[runs, chans].tolist(),
+                                                           count[runs, chans].tolist(), strict=True))]
+            self.close_channels(runs, chans, r, reasons, collapsed=True)
         return bad
-
-    def _collapse_reason(self, run: int, c: int, sides: np.ndarray) -> str:
-        st, s, p = self.structure, self.state, self.params
-        parts = []
-        for side in (0, 1):
-            if not sides[side]:
-                continue
-            me, other = st.channel_ends[c, side], st.channel_ends[c, 1 - side]
-            streak = int(s.ignored_streak[run, me, other])
-            seen = f"perceived reciprocity {s.reciprocity[run, me, other]:.2f} < {p.ch_threshold[run, c]:.2f}"
-            what = f"did not listen in {streak} consecutive rounds" if streak else "listened too rarely"
-            parts.append(f"{st.actors[me]}: {st.actors[other]} {what} ({seen})")
-        return "; ".join(parts) + f"; one-sided for {s.ch_one_sided[run, c]} rounds in a row"
 
     def _tracks_after(self, r: int, active: np.ndarray) -> None:
         """Agreement, sidelining pressure, and the channels that pressure or time (re)opens."""
         s, p, st = self.state, self.params, self.structure
         if len(st.track_names):
-            agreed = tracks.issue_agreement(s.position, self._prop, s.members, active, p.tolerance)
-            per_issue = agreed.any(axis=1)
-            s.issue_agreement_round = np.where((s.issue_agreement_round < 0) & per_issue, r, s.issue_agreement_round)
-            whole = agreed.all(axis=2).any(axis=1) & (s.agreement_round < 0)
+            members, act = runs_last(s.members), active.T
+            dev = tracks.deviation(runs_last(s.position), self._prop)
+            agreed = tracks.agreement_of(dev, members, act, p.tolerance)
+            iar = runs_last(s.issue_agreement_round)
+            iar[(iar < 0) & agreed.any(axis=0)] = r
+            whole = agreed.all(axis=1).any(axis=0) & (s.agreement_round < 0)
             s.agreement_round[whole] = r
-            for run in np.nonzero(whole)[0]:
-                t = int(np.argmax(agreed[run].all(axis=1)))
+            for run in np.nonzero(whole)[0] if whole.any() else ():
+                t = int(np.argmax(agreed[:, :, run].all(axis=1)))
                 names = [st.actors[i] for i in np.nonzero(s.members[run, t])[0]]
                 self._note(run, r, "agreement", names, f"agreement in {st.track_names[t]}: every participant within "
                            f"{p.tolerance[run]:g} of the mediator's proposal on every issue")
-            gap = tracks.sidelining_gap(s.position, p.salience, self._prop, s.members, active)
-            mem = p.dyn["pressure_memory"][:, None]
-            s.pressure = (1 - mem) * s.pressure + mem * gap
-        if not len(st.channel_ends):
+            mem, pressure = p.dyn["pressure_memory"], runs_last(s.pressure)
+            pressure[...] = (1 - mem) * pressure + mem * tracks.gap_of(dev, self._salience, members, act)
+        if not len(st.channel_ends) or r + 1 >= self.rounds:
             return
         init = st.channel_ends[:, 0]
-        pressure = s.pressure[:, init]
-        thr = np.take_along_axis(p.side_threshold, np.broadcast_to(init, p.ch_opens.shape), axis=1)
-        auto = (p.ch_opens == AUTO) & (s.ch_first_opened < 0) & (pressure >= thr) & (r + 1 < self.rounds)
-        self.open_channels(*np.nonzero(auto), r + 1,
-                           why=lambda run, c: f"sidelining pressure {s.pressure[run, init[c]]:.2f} ≥ "
-                           f"{p.side_threshold[run, init[c]]:.2f}")
+        pending = (p.ch_opens == AUTO) & (s.ch_first_opened < 0)
+        if pending.any():
+            auto = pending & (s.pressure[:, init] >= p.side_threshold[:, init])
+            self.open_channels(*np.nonzero(auto), r + 1, why=lambda runs, chans: [
+                f"sidelining pressure {x:.2f} ≥ {y:.2f}" for x, y in
+                zip(s.pressure[runs, init[chans]].tolist(), p.side_threshold[runs, init[chans]].tolist(), strict=True)])
+        if not self._may_reopen:
+            return
         a, b = st.channel_ends[:, 0], st.channel_ends[:, 1]
         mutual = np.minimum(s.trust[:, a, b], s.trust[:, b, a])
         cooled = (p.ch_cooldown < NEVER) & (r + 1 - s.ch_closed >= p.ch_cooldown)
-        again = (s.ch_status == ch.COLLAPSED) & cooled & (mutual >= p.ch_min_trust) & (r + 1 < self.rounds)
-        self.open_channels(*np.nonzero(again), r + 1, kind="channel_reopened",
-                           why=lambda run, c: f"reopened after {r + 1 - s.ch_closed[run, c]} rounds; mutual trust "
-                           f"{mutual[run, c]:.2f}")
+        again = (s.ch_status == ch.COLLAPSED) & cooled & (mutual >= p.ch_min_trust)
+        self.open_channels(*np.nonzero(again), r + 1, kind="channel_reopened", why=lambda runs, chans: [
+            f"reopened after {r + 1 - closed} rounds; mutual trust {m:.2f}"
+            for closed, m in zip(s.ch_closed[runs, chans].tolist(), mutual[runs, chans].tolist(), strict=True)])
 
     def run(self, progress: Callable[[int], None] | None = None) -> BatchResult:
         """Play the remaining rounds and return the result."""
@@ -264,7 +324,19 @@ class Engine:
         return self.result()
 
     def result(self) -> BatchResult:
-        return BatchResult(self.structure, self.params, self.seeds, self.state, self.log, self.recorder, self.round)
+        """The batch so far; its state is a runs-first copy (contiguous, as analysis reads it)."""
+        state = State(**{name: np.ascontiguousarray(a) for name, a in vars(self.state).items()})
+        return BatchResult(self.structure, self.params, self.seeds, state, self.log, self.recorder, self.round)
+
+
+def _compile(scenarios: Sequence[Scenario]) -> tuple[Structure, Params]:
+    """``compile_batch`` of the distinct scenario objects, its rows repeated for the runs that share one."""
+    first: dict[int, int] = {}
+    which = np.array([first.setdefault(id(sc), len(first)) for sc in scenarios])
+    st, p = compile_batch(list({id(sc): sc for sc in scenarios}.values()))
+    rows = {name: {k: v[which] for k, v in value.items()} if isinstance(value, dict) else value[which]
+            for name, value in vars(p).items()}
+    return st, Params(**rows)
 
 
 def simulate(

@@ -40,8 +40,9 @@ class DiplomacyModel(mesa.Model):
                 "agreement": lambda m: bool(m.engine.state.agreement_round[0] >= 0),
                 "open_channels": lambda m: int((m.engine.state.ch_status[0] == 1).sum()),
             },
-            agent_reporters={
-                **{f"position:{k}": (lambda a, k=k: a.position[k]) for k in self.engine.structure.issues},
+            agent_reporters={  # read single cells: a.position[k] would build every issue's dict per reporter
+                **{f"position:{k}": (lambda a, i=i: float(a.model.engine.state.position[0, a.index, i]))
+                   for i, k in enumerate(self.engine.structure.issues)},
                 "pressure": "pressure",
             },
         )

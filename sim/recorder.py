@@ -11,6 +11,8 @@ from sim.state import State
 DENSE_LIMIT = 60  # above this many actors, pairwise series (trust, listening) are not recorded
 
 CONTACT_STATES = ("closed", "open", "one_sided", "collapsed")
+STATUS_CODE = np.zeros(3, dtype=np.int8)  # channel status -> index in CONTACT_STATES (one_sided set apart)
+STATUS_CODE[[ch.CLOSED, ch.OPEN, ch.COLLAPSED]] = [0, 1, 3]
 
 
 class Recorder:
@@ -22,26 +24,31 @@ class Recorder:
         self.rounds: list[int] = []
 
     def _put(self, name: str, value: np.ndarray) -> None:
-        self.rows.setdefault(name, []).append(np.array(value, copy=True))
+        self.rows.setdefault(name, []).append(np.array(value, copy=True, order="C"))
 
-    def capture(self, t: int, s: State, prop: np.ndarray, contact: np.ndarray | None, listen: np.ndarray | None,
-                active: np.ndarray, one_sided: np.ndarray | None = None) -> None:
+    def capture(self, t: int, s: State, prop: np.ndarray, heard: np.ndarray | None, active: np.ndarray,
+                one_sided: np.ndarray | None = None) -> None:
+        """Keep the state after ``t`` rounds; ``heard`` (R, N, N): 1 listened, 0 did not, -1 not in contact."""
         self.rounds.append(t)
         self._put("position", s.position)
         self._put("pressure", s.pressure)
         self._put("proposal", prop)
         self._put("seated", s.members & active[:, :, None])
-        code = np.where(s.ch_status == ch.OPEN, 1, np.where(s.ch_status == ch.COLLAPSED, 3, 0))
+        code = STATUS_CODE[s.ch_status]
         if one_sided is not None:
-            code = np.where((code == 1) & one_sided, 2, code)
-        self._put("contact", code.astype(np.int8))
+            code[(code == 1) & one_sided] = 2
+        self.rows.setdefault("contact", []).append(code)
         if self.dense:
             self._put("trust", s.trust)
-            state = np.full(s.trust.shape, -1, dtype=np.int8)
-            if contact is not None:
-                state = np.where(contact, listen.astype(np.int8), state)
-            self._put("listen", state)
+            self._put("listen", np.full(s.trust.shape, -1, dtype=np.int8) if heard is None else heard)
             self._put("reciprocity", s.reciprocity)
+
+    @staticmethod
+    def heard(pairs: ch.Pairs | ch.Matching, contact: np.ndarray, listen: np.ndarray, n: int) -> np.ndarray:
+        """(R, N, N) int8 from pair values (P, R): 1 listened, 0 did not, -1 not in contact."""
+        stored = np.full((n, n, contact.shape[1]), -1, dtype=np.int8)  # speaker-major, as pairs.put writes
+        pairs.put(stored, np.where(contact, listen.astype(np.int8), np.int8(-1)))
+        return stored.transpose(2, 1, 0)
 
     def series(self) -> dict[str, np.ndarray]:
         """Every recorded series as (rounds + 1, runs, ...)."""

@@ -16,14 +16,15 @@ import numpy as np
 
 @dataclass(frozen=True)
 class History:
-    """What i remembers of its contact with j; every array has shape (runs, actors, actors)."""
+    """What i remembers of its contact with j: arrays of one shape, (runs, actors, actors) or the engine's
+    (pairs, runs); ``generosity`` broadcasts against them."""
 
     met: np.ndarray  # i and j have met at least once
     opp_last: np.ndarray  # j listened to i the last time they met
     my_last: np.ndarray  # i listened to j the last time they met
     opp_ever_ignored: np.ndarray  # j has ignored i at least once
     draw: np.ndarray  # a uniform draw in [0, 1) for rules that randomise
-    generosity: np.ndarray  # (runs, 1, 1): forgiveness probability of generous rules
+    generosity: np.ndarray  # forgiveness probability of generous rules, e.g. (runs, 1, 1)
 
 
 class ReciprocityRule:
@@ -105,19 +106,35 @@ RECIPROCITY: dict[str, ReciprocityRule] = {cls.name: cls() for cls in _RULES}
 RECIPROCITY_CODES: dict[str, int] = {name: code for code, name in enumerate(RECIPROCITY)}
 
 
+def rule_groups(codes: np.ndarray) -> list[tuple[ReciprocityRule, np.ndarray | None]]:
+    """The rules present in ``codes``, each with the mask of where it applies (None: everywhere)."""
+    present = np.flatnonzero(np.bincount(codes.ravel(), minlength=len(RECIPROCITY)))
+    rules = list(RECIPROCITY.values())
+    if len(present) == 1:
+        return [(rules[present[0]], None)]
+    return [(rules[code], codes == code) for code in present]
+
+
+def intent_of(groups: list[tuple[ReciprocityRule, np.ndarray | None]], h: History) -> np.ndarray:
+    """Intent to listen where each group's rule applies (``rule_groups``)."""
+    (rule, where), *more = groups
+    if where is None:
+        return np.broadcast_to(rule.intent(h), h.met.shape)
+    out = where & rule.intent(h)
+    for rule, where in more:
+        out |= where & rule.intent(h)
+    return out
+
+
 def decide_intent(codes: np.ndarray, h: History) -> np.ndarray:
     """Intent to listen of every i toward every j, each i following its own rule.
 
-    ``codes`` has shape (runs, actors): the reciprocity code of each actor.
+    ``codes`` has shape (runs, actors): the reciprocity code of each actor (the listener i of ``h[r, i, j]``);
+    or any shape that broadcasts against the history (the engine passes one code per pair and run).
     """
-    present = np.unique(codes)
-    rules = list(RECIPROCITY.values())
-    if len(present) == 1:
-        return np.broadcast_to(rules[present[0]].intent(h), h.met.shape)
-    out = np.zeros(h.met.shape, dtype=bool)
-    for code in present:
-        out |= (codes == code)[:, :, None] & rules[code].intent(h)
-    return out
+    if codes.ndim == h.met.ndim - 1:
+        codes = codes[..., None]
+    return intent_of(rule_groups(codes), h)
 
 
 @dataclass(frozen=True)
