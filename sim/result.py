@@ -57,41 +57,47 @@ class BatchResult:
             })
         return out
 
-    def outcomes(self) -> list[dict[str, Any]]:
-        """One flat dict of named outcomes per run (the columns of a sweep's runs table)."""
+    def outcome_columns(self) -> dict[str, list[Any]]:
+        """Every named outcome as a column (one Python value per run), computed over the whole batch at once."""
         s, st = self.state, self.structure
         pos = s.position
         diffs = np.abs(pos[:, :, None, :] - pos[:, None, :, :]).mean(axis=3)
         n = st.n
-        polarization = diffs.sum(axis=(1, 2)) / (n * (n - 1))
-        per_actor = n <= PER_ACTOR_LIMIT
-        pairs = [(int(x), int(y)) for a, b in st.channel_ends for x, y in ((a, b), (b, a))]
-        idx = {a: i for i, a in enumerate(st.actors)}
-        for group in st.alliance_groups:
-            pairs += [(idx[x], idx[y]) for x in group for y in group if x != y]
-        rows = []
-        for r in range(self.n_runs):
-            agreed = int(s.agreement_round[r])
-            row: dict[str, Any] = {
-                "agreement": agreed >= 0,
-                "agreement_round": agreed if agreed >= 0 else None,
-                "polarization": float(polarization[r]),
-            }
-            for k, issue in enumerate(st.issues):
-                row[f"agreement:{issue}"] = bool(s.issue_agreement_round[r, k] >= 0)
-            for c, label in enumerate(st.channel_labels):
-                opened = int(s.ch_first_opened[r, c])
-                row[f"{label}:lifetime"] = int(s.ch_lifetime[r, c])
-                row[f"{label}:collapsed"] = bool(s.ch_collapses[r, c] > 0)
-                row[f"{label}:opened"] = opened if opened >= 0 else None
-                row[f"{label}:collapses"] = int(s.ch_collapses[r, c])
-            if per_actor:
-                for i, a in enumerate(st.actors):
-                    row[f"pressure:{a}"] = float(s.pressure[r, i])
-                for i, j in dict.fromkeys(pairs):
-                    row[f"trust:{st.actors[i]}->{st.actors[j]}"] = float(s.trust[r, i, j])
-                for group in st.alliance_groups:
-                    members = [idx[a] for a in group]
-                    row[f"bloc_distance:{'-'.join(group)}"] = float(diffs[r][np.ix_(members, members)].max())
-            rows.append(row)
-        return rows
+        agreed = s.agreement_round
+        cols: dict[str, list[Any]] = {
+            "agreement": (agreed >= 0).tolist(),
+            "agreement_round": _or_none(agreed),
+            "polarization": (diffs.sum(axis=(1, 2)) / (n * (n - 1))).tolist(),
+        }
+        for k, issue in enumerate(st.issues):
+            cols[f"agreement:{issue}"] = (s.issue_agreement_round[:, k] >= 0).tolist()
+        for c, label in enumerate(st.channel_labels):
+            cols[f"{label}:lifetime"] = s.ch_lifetime[:, c].tolist()
+            cols[f"{label}:collapsed"] = (s.ch_collapses[:, c] > 0).tolist()
+            cols[f"{label}:opened"] = _or_none(s.ch_first_opened[:, c])
+            cols[f"{label}:collapses"] = s.ch_collapses[:, c].tolist()
+        if n <= PER_ACTOR_LIMIT:
+            idx = {a: i for i, a in enumerate(st.actors)}
+            pairs = [(int(x), int(y)) for a, b in st.channel_ends for x, y in ((a, b), (b, a))]
+            for group in st.alliance_groups:
+                pairs += [(idx[x], idx[y]) for x in group for y in group if x != y]
+            for i, a in enumerate(st.actors):
+                cols[f"pressure:{a}"] = s.pressure[:, i].tolist()
+            for i, j in dict.fromkeys(pairs):
+                cols[f"trust:{st.actors[i]}->{st.actors[j]}"] = s.trust[:, i, j].tolist()
+            for group in st.alliance_groups:
+                members = [idx[a] for a in group]
+                block = diffs[:, members][:, :, members]
+                cols[f"bloc_distance:{'-'.join(group)}"] = block.max(axis=(1, 2)).tolist()
+        return cols
+
+    def outcomes(self) -> list[dict[str, Any]]:
+        """One flat dict of named outcomes per run (the columns of a sweep's runs table)."""
+        cols = self.outcome_columns()
+        keys = list(cols)
+        return [dict(zip(keys, values, strict=True)) for values in zip(*cols.values(), strict=True)]
+
+
+def _or_none(rounds: np.ndarray) -> list[int | None]:
+    """Round numbers as ints, with None where the value is -1 (never happened)."""
+    return [r if r >= 0 else None for r in rounds.tolist()]
