@@ -169,28 +169,35 @@ def is_bool(series: pd.Series) -> bool:
     return False
 
 
+# Axis titles of outcome columns: by whole name, by "CHANNEL:<suffix>" and by "<prefix>:NAME".
+_UNIT_NAMES = {
+    "agreement": "agreement (share of runs)",
+    "agreement_round": "time to agreement (rounds)",
+    "polarization": "polarization (0-1)",
+}
+_UNIT_SUFFIXES = {
+    ":lifetime": "{} channel lifetime (rounds open)",
+    ":opened": "{} channel opened (round)",
+    ":collapsed": "{} channel collapsed (share of runs)",
+    ":collapses": "{} channel collapses (count)",
+}
+_UNIT_PREFIXES = {
+    "agreement:": "agreement on {} (share of runs)",
+    "bloc_distance:": "distance between {} positions (0-1)",
+    "pressure:": "sidelining pressure of {} (0-1)",
+}
+
+
 def outcome_unit(name: str) -> str:
     """Axis title of an outcome column, with its unit."""
-    if name.endswith(":lifetime"):
-        return f"{name.removesuffix(':lifetime')} channel lifetime (rounds open)"
-    if name.endswith(":opened"):
-        return f"{name.removesuffix(':opened')} channel opened (round)"
-    if name.endswith(":collapsed"):
-        return f"{name.removesuffix(':collapsed')} channel collapsed (share of runs)"
-    if name.endswith(":collapses"):
-        return f"{name.removesuffix(':collapses')} channel collapses (count)"
-    if name.startswith("agreement:"):
-        return f"agreement on {name.removeprefix('agreement:')} (share of runs)"
-    if name.startswith("bloc_distance:"):
-        return f"distance between {name.removeprefix('bloc_distance:')} positions (0-1)"
-    if name == "agreement":
-        return "agreement (share of runs)"
-    if name == "agreement_round":
-        return "time to agreement (rounds)"
-    if name == "polarization":
-        return "polarization (0-1)"
-    if name.startswith("pressure:"):
-        return f"sidelining pressure of {name.removeprefix('pressure:')} (0-1)"
+    if name in _UNIT_NAMES:
+        return _UNIT_NAMES[name]
+    for suffix, title in _UNIT_SUFFIXES.items():
+        if name.endswith(suffix):
+            return title.format(name.removesuffix(suffix))
+    for prefix, title in _UNIT_PREFIXES.items():
+        if name.startswith(prefix):
+            return title.format(name.removeprefix(prefix))
     if name.startswith("trust:"):
         a, _, b = name.removeprefix("trust:").partition("->")
         return f"final trust {a} → {b} (0-1)"
