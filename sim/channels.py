@@ -265,10 +265,10 @@ def collapse_reason(ends: tuple[str, str], sides: list[bool], streaks: list[int]
     parts = []
     for side in (0, 1):
         if sides[side]:
-            what = f"did not listen in {streaks[side]} consecutive rounds" if streaks[side] else "listened too rarely"
+            what = f"did not listen in {rounds(streaks[side])} in a row" if streaks[side] else "listened too rarely"
             seen = f"perceived reciprocity {recips[side]:.2f} < {threshold:.2f}"
             parts.append(f"{ends[side]}: {ends[1 - side]} {what} ({seen})")
-    return "; ".join(parts) + f"; one-sided for {count} rounds in a row"
+    return "; ".join(parts) + f"; one-sided for {rounds(count)} in a row"
 
 
 def update_reciprocity(recip: np.ndarray, met: np.ndarray, heard: np.ndarray, memory: np.ndarray) -> np.ndarray:
@@ -289,3 +289,8 @@ def one_sided(recip: np.ndarray, ends: np.ndarray, threshold: np.ndarray) -> tup
     """
     a, b = ends[:, 0], ends[:, 1]
     return recip[a, b] < threshold, recip[b, a] < threshold
+
+
+def rounds(n: int) -> str:
+    """'1 round', '3 rounds'."""
+    return f"{n} round" if n == 1 else f"{n} rounds"

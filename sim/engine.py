@@ -312,7 +312,7 @@ class Engine:
         cooled = (p.ch_cooldown < NEVER) & (r + 1 - s.ch_closed >= p.ch_cooldown)
         again = (s.ch_status == ch.COLLAPSED) & cooled & (mutual >= p.ch_min_trust)
         self.open_channels(*np.nonzero(again), r + 1, kind="channel_reopened", why=lambda runs, chans: [
-            f"reopened after {r + 1 - closed} rounds; mutual trust {m:.2f}"
+            f"reopened after {ch.rounds(r + 1 - closed)}; mutual trust {m:.2f}"
             for closed, m in zip(s.ch_closed[runs, chans].tolist(), mutual[runs, chans].tolist(), strict=True)])
 
     def run(self, progress: Callable[[int], None] | None = None) -> BatchResult:
