@@ -7,6 +7,7 @@ choices, a "did you mean"), so a user fixes a whole file in one pass and never m
 from __future__ import annotations
 
 import ast
+import copy
 import math
 import re
 from collections.abc import Sequence
@@ -66,7 +67,14 @@ def _build(doc: Document, overrides: Sequence[str]) -> Scenario:
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as e:
-        problems += _schema_problems(e.errors(), doc, overridden)
+        structural = _schema_problems(e.errors(), doc, overridden)
+        problems += structural
+        partial = _pruned(doc.data, e.errors())
+        if partial is not None:  # cross-references too, so one pass shows every problem
+            reported = [p.path for p in structural]
+            for path, msg in reference_problems(partial):
+                if not any(path[: len(q)] == q or q[: len(path)] == path for q in reported):
+                    problems.append(_located(doc, path, _reference_message(msg, partial), overridden))
     else:
         for path, msg in reference_problems(scenario):
             problems.append(_located(doc, path, _reference_message(msg, scenario), overridden))
@@ -83,6 +91,39 @@ def _located(doc: Document, path: YamlPath, message: str, overridden: dict[YamlP
             line, col = doc.marks.get(tuple(path[:k]), (0, 0))
             return Problem(doc.file, line, col, path, f"--set {spec}: {message}")
     return doc.problem(path, message)
+
+
+def _pruned(data: Any, errors: list[ErrorDetails]) -> Scenario | None:
+    """The scenario with each invalid leaf dropped (its default applies), to check cross-references despite
+    structural errors; None when dropping could invent problems (a required field or a whole named entity)."""
+    data = copy.deepcopy(data)
+    for _ in range(4):
+        for err in errors:
+            path = _walk_loc(tuple(err["loc"]))[0]
+            if err["type"] == "missing" or not _drop(data, path):
+                return None
+        try:
+            return Scenario.model_validate(data)
+        except ValidationError as e:
+            errors = e.errors()
+    return None
+
+
+def _drop(data: Any, path: YamlPath) -> bool:
+    """Delete the mapping key at ``path`` (or its deepest existing prefix); False where that is not safe:
+    a list item (later indices would shift), a top-level key, or a whole actor or issue."""
+    node, parent, key = data, None, None
+    for seg in path:
+        in_dict = isinstance(node, dict) and seg in node
+        in_list = isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node)
+        if in_dict or in_list:
+            parent, key, node = node, seg, node[seg]
+        else:
+            break
+    if not isinstance(parent, dict) or parent is data or parent is data.get("actors") or parent is data.get("issues"):
+        return False
+    del parent[key]
+    return True
 
 
 # --- pydantic errors -> problems -----------------------------------------------------------------

@@ -150,3 +150,39 @@ def test_problem_line_format() -> None:
     p = Problem("f.yaml", 3, 5, ("events", 2, "at"), "round 99 is outside\nthe horizon")
     assert str(p) == "f.yaml:3:5: events.2.at: round 99 is outside the horizon"
     assert str(Problem("f.yaml", 1, 1, (), "empty")) == "f.yaml:1:1: <root>: empty"
+
+
+MIXED = """\
+name: mixed
+rounds: 5
+issues: {trade: null}
+actors:
+  A: {position: {trade: 0.2}, strategy: {reciprocity: tit_for_tatt}}
+  B: {position: {trad: 0.9}}
+channels:
+  - {between: [A, C], patience: 0}
+"""
+
+
+def test_structural_and_reference_problems_are_reported_in_one_pass():
+    with pytest.raises(ScenarioError) as err:
+        load_scenario_text(MIXED, "mixed.yaml")
+    text = str(err.value)
+    for expected in ("actors.A.strategy.reciprocity: unknown reciprocity rule 'tit_for_tatt'",
+                     "channels.0.patience: must be an integer >= 1", "actors.B.position: missing issue 'trade'",
+                     "actors.B.position.trad: unknown issue 'trad'", "channels.0.between.1: unknown actor 'C'"):
+        assert expected in text
+    assert len(err.value.problems) == 5
+
+
+def test_dropping_an_invalid_value_invents_no_reference_problem():
+    bad_value = MIXED.replace("{trade: 0.2}, strategy: {reciprocity: tit_for_tatt}", "{trade: high}")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario_text(bad_value, "v.yaml")
+    paths = [".".join(map(str, p.path)) for p in err.value.problems]
+    assert "actors.A.position.trade" in paths
+    assert "actors.A.position" not in paths  # no "missing issue 'trade'" for the value it dropped
+    missing_required = "name: x\nrounds: 5\nissues: {t: null}\nactors: {A: {position: {t: 2}}, B: {}}\n"
+    with pytest.raises(ScenarioError) as err:
+        load_scenario_text(missing_required, "m.yaml")
+    assert all("unknown" not in p.message for p in err.value.problems)
