@@ -112,9 +112,25 @@ class Plan:
         return f"{what} = {self.total} runs in {batches} of ≤{self.batch_size}"
 
 
-def auto_batch(total: int, workers: int) -> int:
-    """Default batch size: up to 256 runs, but at least ~4 batches per worker so small sweeps use every core."""
-    return max(16, min(DEFAULT_BATCH, math.ceil(total / (4 * max(workers, 1)))))
+MAX_BATCH = 1024  # the engine's best batch for small scenarios (docs/performance.md)
+BATCH_CELLS = 2**18  # runs × actors² × issues per batch: keeps a batch's pair arrays within the caches
+
+
+def cells(source: Source) -> int:
+    """actors² × issues of a scenario: what one run of it weighs in a batch."""
+    data = source.data
+    population = data.get("population") if isinstance(data.get("population"), dict) else None
+    actors = population.get("count", 2) if population else len(data.get("actors") or {})
+    issues = len(data.get("issues") or {}) or (population.get("issues", 1) if population else 1)
+    n, k = (v if isinstance(v, int) and v > 0 else 1 for v in (actors, issues))
+    return n * n * k
+
+
+def auto_batch(total: int, workers: int, weight: int = 1) -> int:
+    """Default batch size: as many runs as keep ``weight`` (actors² × issues) within the caches, at most
+    MAX_BATCH, and ~4 batches per worker so small sweeps use every core (but not below 16 runs when they fit)."""
+    cap = max(1, min(MAX_BATCH, BATCH_CELLS // max(weight, 1)))
+    return max(min(16, cap), min(cap, math.ceil(total / (4 * max(workers, 1)))))
 
 
 def read_source(path: str | Path, label: str | None = None) -> Source:

@@ -47,7 +47,7 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
         first = source_seed(sources[0])
         root = args.seed if args.seed is not None else (first if first is not None else 0)
         plan = compare_plan(sources, args.seeds, root)
-        plan.batch_size = batch_size(args, plan.total)
+        plan.batch_size = batch_size(args, plan)
         plan.keep_rounds = args.keep_rounds
         out = Path(args.out) if args.out else Path("out") / f"compare-{stamp()}"
         code = launch(plan, out, args, new=True, runner=runner)

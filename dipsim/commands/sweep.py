@@ -12,7 +12,17 @@ from analysis.backends import BACKENDS, cpu_count, make_backend
 from analysis.designs import DesignError, parse_vary
 from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboard
 from analysis.sweep_io import read_json
-from analysis.sweep_plan import DEFAULT_BATCH, Plan, Source, auto_batch, check_counts, read_source, sweep_plan
+from analysis.sweep_plan import (
+    DEFAULT_BATCH,
+    MAX_BATCH,
+    Plan,
+    Source,
+    auto_batch,
+    cells,
+    check_counts,
+    read_source,
+    sweep_plan,
+)
 from analysis.sweepfile import is_sweep_data, parse_sweep
 from dipsim.commands._common import scenario_path
 from sim.errors import ScenarioError
@@ -51,8 +61,8 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDR",
                    help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster of --workers)")
     p.add_argument("--batch-size", type=int, metavar="N",
-                   help=f"runs per batch (one engine call, one Parquet part; default: up to {DEFAULT_BATCH}, "
-                   "at least 4 batches per worker)")
+                   help=f"runs per batch (one engine call, one Parquet part; default: up to {MAX_BATCH}, "
+                   "fewer for large scenarios, at least 4 batches per worker)")
     p.add_argument("--out", metavar="DIR", help="output directory (default: out/<kind>-<name>-<time>)")
     p.add_argument("--keep-rounds", action="store_true",
                    help="also save every run's per-round series in rounds/ (one Parquet part per batch; large)")
@@ -101,15 +111,16 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, Path]:
     design = args.design or design
     samples = args.samples if args.samples is not None else (samples if design == "lhs" else None)
     plan = sweep_plan(source, vary, design, samples, args.seeds or seeds or DEFAULT_SEEDS, root, DEFAULT_BATCH)
-    plan.batch_size = batch_size(args, plan.total)
+    plan.batch_size = batch_size(args, plan)
     plan.keep_rounds = args.keep_rounds
     out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
     return plan, out
 
 
-def batch_size(args: argparse.Namespace, total: int) -> int:
-    """--batch-size, else a default that gives every worker several batches."""
-    return args.batch_size or auto_batch(total, args.workers or cpu_count())
+def batch_size(args: argparse.Namespace, plan: Plan) -> int:
+    """--batch-size, else a default sized to the scenario that gives every worker several batches."""
+    weight = max(cells(s) for s in plan.sources)
+    return args.batch_size or auto_batch(plan.total, args.workers or cpu_count(), weight)
 
 
 def source_seed(source: Source) -> int | None:
