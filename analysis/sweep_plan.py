@@ -21,7 +21,7 @@ from sim.loader import load_scenario, load_scenario_text
 from sim.paths import PathError, resolve_path
 from sim.yamlio import parse_yaml
 
-DEFAULT_BATCH = 256
+DEFAULT_BATCH = 1024  # the largest default batch: the engine's best for small scenarios (docs/performance.md)
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,6 @@ class Plan:
         return f"{what} = {self.total} runs in {batches} of ≤{self.batch_size}"
 
 
-MAX_BATCH = 1024  # the engine's best batch for small scenarios (docs/performance.md)
 BATCH_CELLS = 2**18  # runs × actors² × issues per batch: keeps a batch's pair arrays within the caches
 
 
@@ -128,8 +127,8 @@ def cells(source: Source) -> int:
 
 def auto_batch(total: int, workers: int, weight: int = 1) -> int:
     """Default batch size: as many runs as keep ``weight`` (actors² × issues) within the caches, at most
-    MAX_BATCH, and ~4 batches per worker so small sweeps use every core (but not below 16 runs when they fit)."""
-    cap = max(1, min(MAX_BATCH, BATCH_CELLS // max(weight, 1)))
+    DEFAULT_BATCH, and ~4 batches per worker so small sweeps use every core (but not below 16 runs when they fit)."""
+    cap = max(1, min(DEFAULT_BATCH, BATCH_CELLS // max(weight, 1)))
     return max(min(16, cap), min(cap, math.ceil(total / (4 * max(workers, 1)))))
 
 

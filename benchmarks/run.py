@@ -33,7 +33,7 @@ from sim.loader import load_scenario
 from sim.model import DiplomacyModel
 from sim.schema import Scenario
 
-SWEEP_BATCH = 256  # dipsim sweep's default batch size (analysis.sweep_plan.DEFAULT_BATCH)
+SWEEP_BATCH = 256  # a smaller batch, to show how per-run cost depends on batch size
 
 
 @cache
@@ -94,7 +94,7 @@ def main() -> None:
             "dipsim Mesa façade (a batch of one per run)": (facade, args.plain_runs),
             f"dipsim batch engine, 1 worker, batches of {args.batch}": (
                 lambda: [_engine_batch(c) for c in chunks], args.runs),
-            f"dipsim batch engine, 1 worker, batches of {SWEEP_BATCH} (sweep default)": (
+            f"dipsim batch engine, 1 worker, batches of {SWEEP_BATCH}": (
                 lambda: [_engine_batch(c) for c in sweep_chunks], args.runs),
             f"dipsim batch engine, {args.workers} workers, batches of {args.batch}": (
                 lambda: list(pool.map(_engine_batch, chunks)), args.runs),

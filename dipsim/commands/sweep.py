@@ -14,7 +14,6 @@ from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboa
 from analysis.sweep_io import read_json
 from analysis.sweep_plan import (
     DEFAULT_BATCH,
-    MAX_BATCH,
     Plan,
     Source,
     auto_batch,
@@ -61,7 +60,7 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scheduler", metavar="ADDR",
                    help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster of --workers)")
     p.add_argument("--batch-size", type=int, metavar="N",
-                   help=f"runs per batch (one engine call, one Parquet part; default: up to {MAX_BATCH}, "
+                   help=f"runs per batch (one engine call, one Parquet part; default: up to {DEFAULT_BATCH}, "
                    "fewer for large scenarios, at least 4 batches per worker)")
     p.add_argument("--out", metavar="DIR", help="output directory (default: out/<kind>-<name>-<time>)")
     p.add_argument("--keep-rounds", action="store_true",

@@ -196,9 +196,9 @@ def test_whole_number_ranges_follow_the_field_type(tiny: Path) -> None:
 
 
 def test_default_batch_is_sized_to_the_scenario():
-    from analysis.sweep_plan import MAX_BATCH, auto_batch
+    from analysis.sweep_plan import DEFAULT_BATCH, auto_batch
 
-    assert auto_batch(100_000, 2, weight=5 * 5 * 3) == MAX_BATCH  # the article: large batches
+    assert auto_batch(100_000, 2, weight=5 * 5 * 3) == DEFAULT_BATCH  # the article: large batches
     assert auto_batch(100_000, 2, weight=1000 * 1000) == 1  # 1,000 actors: one run per batch
     assert auto_batch(400, 2, weight=75) == 50  # small sweeps still give each worker several batches
     assert auto_batch(40, 2, weight=75) == 16  # but batches are not made tiny
