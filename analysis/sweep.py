@@ -26,7 +26,6 @@ from analysis.sweep_io import (
     now,
     read_failures,
     read_json,
-    to_frame,
     versions,
     write_json,
     write_part,
@@ -114,15 +113,15 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     try:
         with _sigterm_as_interrupt():
             for res in backend.results(plan.task(b, runner) for b in pending):
-                write_part(out, res.index, to_frame(res.rows, plan.vary_kinds, plan.labelled), res.failures, res.rounds)
+                write_part(out, res.index, res.frame, res.failures, res.rounds)
                 if res.failures:
                     with failures_log.open("a") as f:
                         f.writelines(json.dumps(r, default=str) + "\n" for r in res.failures)
-                ok, failed = ok + len(res.rows), failed + len(res.failures)
-                session += len(res.rows) + len(res.failures)
+                ok, failed = ok + res.done, failed + len(res.failures)
+                session += res.done + len(res.failures)
                 save()
                 pbar.set_postfix(failed=failed, refresh=False)
-                pbar.update(len(res.rows) + len(res.failures))
+                pbar.update(res.done + len(res.failures))
     except KeyboardInterrupt:
         interrupted = True
         backend.abort()

@@ -22,15 +22,23 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from sim.result import is_optional_round
+from sim.state import spawned_seeds
+
 PARTS = "parts"
 ROUNDS = "rounds"  # --keep-rounds: one Parquet part per batch, read the folder as one dataset
-_OPTIONAL_INT_KEYS = ("agreement_round",)
-_OPTIONAL_INT_SUFFIXES = (":opened", ":closed", "_round")
+
+Columns = dict[str, "np.ndarray | list[Any]"]  # outcome columns: typed arrays, or lists of Python values
 
 
 def seed_of(root: int, k: int) -> int:
     """Seed of run k: child k of ``SeedSequence(root)`` (== ``SeedSequence(root).spawn(n)[k]``)."""
     return int(np.random.SeedSequence(root, spawn_key=(k,)).generate_state(1)[0])
+
+
+def seeds_of(root: int, ks: Sequence[int]) -> list[int]:
+    """``[seed_of(root, k) for k in ks]``, computed for all k at once."""
+    return spawned_seeds(root, ks)
 
 
 def file_hash(path: str | Path) -> str:
@@ -78,10 +86,13 @@ def _is_bool(v: Any) -> bool:
     return isinstance(v, (bool, np.bool_))
 
 
-def _outcome_column(key: str, values: list[Any]) -> pd.Series:
-    """Type one outcome column: bool, int64, or float64 (NaN for None, and for optional rounds)."""
+def _outcome_column(key: str, values: np.ndarray | list[Any]) -> pd.Series:
+    """Type one outcome column: a typed array as it is; Python values as bool, int64, or float64 (NaN for None,
+    and for optional rounds)."""
+    if isinstance(values, np.ndarray):
+        return pd.Series(values, copy=False)
     present = [v for v in values if v is not None]
-    optional = key in _OPTIONAL_INT_KEYS or key.endswith(_OPTIONAL_INT_SUFFIXES)
+    optional = is_optional_round(key)
     if len(present) == len(values) and present and all(_is_bool(v) for v in present):
         return pd.Series(values, dtype=bool)
     complete = len(present) == len(values)
@@ -103,22 +114,50 @@ def _vary_column(kind: str, values: list[Any]) -> pd.Series:
     return pd.Series([None if v is None else str(v) for v in values], dtype=object)
 
 
-def to_frame(rows: Sequence[dict[str, Any]], vary_kinds: dict[str, str], labelled: bool) -> pd.DataFrame:
-    """Rows of one batch as a typed table: run_id, seed, [scenario], varied paths, outcomes."""
-    head = ["run_id", "seed"] + (["scenario"] if labelled else []) + list(vary_kinds)
-    keys: dict[str, None] = {}
-    for row in rows:
-        keys.update(dict.fromkeys(k for k in row if k not in head))
+def merge_columns(parts: Sequence[tuple[Sequence[int], Columns]]) -> Columns:
+    """The outcome columns of several groups of runs, ``(run_ids, columns)`` each, as one set ordered by run_id.
+
+    Keys come in the order of first appearance by run_id; a run without a key gets None there (the column then
+    holds Python values and is typed like any list).
+    """
+    parts = sorted((p for p in parts if len(p[0])), key=lambda p: min(p[0]))
+    if not parts:
+        return {}
+    order = np.argsort(np.concatenate([np.asarray(ids) for ids, _ in parts]), kind="stable")
+    keys = list(dict.fromkeys(k for _, cols in parts for k in cols))
+    typed = all(set(cols) == set(keys) and all(isinstance(v, np.ndarray) for v in cols.values()) for _, cols in parts)
+    if typed:
+        return {k: np.concatenate([cols[k] for _, cols in parts])[order] for k in keys}
+    out: Columns = {}
+    for k in keys:
+        values = [v for ids, cols in parts for v in (_as_list(cols[k]) if k in cols else [None] * len(ids))]
+        out[k] = [values[i] for i in order.tolist()]
+    return out
+
+
+def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
+    """Python values of a column (NaN back to None: an array stores a missing value as NaN)."""
+    if isinstance(values, list):
+        return values
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in values.tolist()]
+    return values.tolist()
+
+
+def to_frame(ids: dict[str, list[Any]], points: dict[str, list[Any]], vary_kinds: dict[str, str],
+             outcomes: Columns) -> pd.DataFrame:
+    """One batch as a typed table: run_id, seed, [scenario], varied paths (typed by ``vary_kinds``), outcomes."""
     cols: dict[str, pd.Series] = {
-        "run_id": pd.Series([r["run_id"] for r in rows], dtype="int64"),
-        "seed": pd.Series([r["seed"] for r in rows], dtype="int64"),
+        "run_id": pd.Series(ids["run_id"], dtype="int64"),
+        "seed": pd.Series(ids["seed"], dtype="int64"),
     }
-    if labelled:
-        cols["scenario"] = pd.Series([r["scenario"] for r in rows], dtype=object)
+    if "scenario" in ids:
+        cols["scenario"] = pd.Series(ids["scenario"], dtype=object)
     for path, kind in vary_kinds.items():
-        cols[path] = _vary_column(kind, [r.get(path) for r in rows])
-    for key in keys:
-        cols[key] = _outcome_column(key, [r.get(key) for r in rows])
+        cols[path] = _vary_column(kind, points[path])
+    for key, values in outcomes.items():
+        if key not in cols:
+            cols[key] = _outcome_column(key, values)
     return pd.DataFrame(cols)
 
 

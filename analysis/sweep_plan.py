@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from analysis.designs import Design, DesignError, Vary, column_kind, make_design
-from analysis.sweep_io import file_hash, seed_of
+from analysis.sweep_io import file_hash, seeds_of
 from analysis.sweep_tasks import EngineRunner, RunSpec, Task, override
 from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario, load_scenario_text
@@ -69,7 +70,7 @@ class Plan:
         """Whether rows carry a `scenario` column (comparisons)."""
         return self.kind == "compare"
 
-    @property
+    @cached_property
     def vary_kinds(self) -> dict[str, str]:
         """Column type of every varied path, fixed by the whole design (so every part agrees)."""
         paths = list(self.points[0]) if self.points else []
@@ -82,17 +83,24 @@ class Plan:
 
     def run(self, k: int) -> RunSpec:
         """The k-th run."""
-        base_point, rep = divmod(k, self.seeds)
-        base, point = divmod(base_point, len(self.points))
-        seed = seed_of(self.root_seed, rep if self.kind == "compare" else k)
-        return RunSpec(k, seed, base, self.points[point])
+        return self.runs(range(k, k + 1))[0]
+
+    def runs(self, ks: range) -> list[RunSpec]:
+        """The runs ``ks``, their seeds derived together."""
+        spawn = [k % self.seeds for k in ks] if self.kind == "compare" else ks
+        out = []
+        for k, seed in zip(ks, seeds_of(self.root_seed, spawn), strict=True):
+            base, point = divmod(k // self.seeds, len(self.points))
+            out.append(RunSpec(k, seed, base, self.points[point]))
+        return out
 
     def task(self, index: int, runner: Any = None) -> Task:
         """Batch ``index`` as a task for a worker."""
         ks = range(index * self.batch_size, min((index + 1) * self.batch_size, self.total))
         labels = tuple(s.label for s in self.sources) if self.labelled else None
-        return Task(index, tuple((s.path, s.text) for s in self.sources), labels, tuple(self.run(k) for k in ks),
-                    runner if runner is not None else EngineRunner(), self.keep_rounds)
+        return Task(index, tuple((s.path, s.text) for s in self.sources), labels, tuple(self.runs(ks)),
+                    runner if runner is not None else EngineRunner(), self.keep_rounds,
+                    tuple(self.vary_kinds.items()))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,7 +1,9 @@
-"""The worker side of a sweep: one batch of runs in, rows and failures out (picklable, no I/O).
+"""The worker side of a sweep: one batch of runs in, a typed table and failures out (picklable, no I/O).
 
 A batch may mix design points; runs are grouped by the engine's structure key and each group advances
 in one engine call. A group that raises is retried run by run, so one bad run never sinks its batch.
+Outcomes travel as columns (the engine's typed arrays), and the batch's table is built here, in the
+worker, so the parent only writes it.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from analysis.sweep_io import Columns, merge_columns, to_frame
 from sim.loader import load_scenario_text
 from sim.paths import PathError, set_path
 from sim.schema import Scenario, reference_problems
@@ -25,7 +29,11 @@ from sim.yamlio import parse_yaml
 
 
 class EngineRunner:
-    """The default run function: dipsim's batch engine (``sim.engine.simulate``)."""
+    """The default run function: dipsim's batch engine (``sim.engine.simulate``), without event logs.
+
+    A runner has ``key`` and ``outcomes`` (one dict per run); ``outcome_arrays`` (typed columns) is optional and
+    is what sweeps use when it is there.
+    """
 
     def key(self, scenario: Scenario) -> Hashable:
         """Runs with equal keys can share one engine call."""
@@ -40,7 +48,13 @@ class EngineRunner:
         """One flat outcome dict per (scenario, seed)."""
         from sim.engine import simulate
 
-        return simulate(list(scenarios), list(seeds)).outcomes()
+        return simulate(list(scenarios), list(seeds), log=False).outcomes()
+
+    def outcome_arrays(self, scenarios: Sequence[Scenario], seeds: Sequence[int]) -> dict[str, np.ndarray]:
+        """Each outcome as one typed array over the runs (``BatchResult.outcome_arrays``)."""
+        from sim.engine import simulate
+
+        return simulate(list(scenarios), list(seeds), log=False).outcome_arrays()
 
     def outcomes_and_rounds(self, scenarios: Sequence[Scenario], seeds: Sequence[int]
                             ) -> tuple[list[dict[str, Any]], list[pd.DataFrame]]:
@@ -48,7 +62,7 @@ class EngineRunner:
         from analysis.outputs import rounds_table
         from sim.engine import simulate
 
-        res = simulate(list(scenarios), list(seeds), record=True)
+        res = simulate(list(scenarios), list(seeds), record=True, log=False)
         return res.outcomes(), [rounds_table(res, k) for k in range(len(seeds))]
 
 
@@ -72,17 +86,23 @@ class Task:
     runs: tuple[RunSpec, ...]
     runner: Any = field(default_factory=EngineRunner)
     keep_rounds: bool = False
+    vary_kinds: tuple[tuple[str, str], ...] = ()  # (path, column kind) of every varied path, design-wide
 
 
 @dataclass
 class TaskResult:
-    """What a worker sends back: one row per finished run, one record per failed run."""
+    """What a worker sends back: the typed table of its finished runs (by run_id), one record per failed run."""
 
     index: int
-    rows: list[dict[str, Any]]
+    frame: pd.DataFrame
     failures: list[dict[str, Any]]
     seconds: float
     rounds: pd.DataFrame | None = None  # --keep-rounds: per-round series of the finished runs, with run_id
+
+    @property
+    def done(self) -> int:
+        """Runs finished."""
+        return len(self.frame)
 
 
 @functools.lru_cache(maxsize=8)
@@ -128,12 +148,13 @@ def _failure(task: Task, run: RunSpec, e: BaseException) -> dict[str, Any]:
     return record
 
 
-def _row(task: Task, run: RunSpec, outcome: dict[str, Any]) -> dict[str, Any]:
-    """The runs.parquet row of a finished run."""
-    row: dict[str, Any] = {"run_id": run.run_id, "seed": run.seed}
+def _frame(task: Task, done: Sequence[RunSpec], outcomes: Columns) -> pd.DataFrame:
+    """The runs.parquet rows of the finished runs: ids, seed, [scenario], varied paths, outcomes."""
+    ids: dict[str, list[Any]] = {"run_id": [r.run_id for r in done], "seed": [r.seed for r in done]}
     if task.labels is not None:
-        row["scenario"] = task.labels[run.base]
-    return row | run.point | outcome
+        ids["scenario"] = [task.labels[r.base] for r in done]
+    points = {path: [r.point.get(path) for r in done] for path, _ in task.vary_kinds}
+    return to_frame(ids, points, dict(task.vary_kinds), outcomes)
 
 
 def run_task(task: Task) -> TaskResult:
@@ -155,7 +176,7 @@ def run_task(task: Task) -> TaskResult:
             failures.append(_failure(task, run, entry))
         else:
             groups.setdefault(entry[1], []).append((run, entry[0]))
-    outcomes: dict[int, dict[str, Any]] = {}
+    outcomes: list[tuple[list[int], Columns]] = []
     rounds: dict[int, pd.DataFrame] = {}
     for members in groups.values():
         runs, scenarios = zip(*members, strict=True)
@@ -167,23 +188,35 @@ def run_task(task: Task) -> TaskResult:
                     _simulate(task, [run], [sc], outcomes, rounds)
                 except Exception as e:
                     failures.append(_failure(task, run, e))
-    done = [run for run in task.runs if run.run_id in outcomes]
-    rows = [_row(task, run, outcomes[run.run_id]) for run in done]
+    finished = {i for ids, _ in outcomes for i in ids}
+    done = [run for run in task.runs if run.run_id in finished]
+    frame = _frame(task, done, merge_columns(outcomes))
     table = None
     if task.keep_rounds and done:
         table = pd.concat([rounds[r.run_id].assign(run_id=r.run_id) for r in done], ignore_index=True)
         table = table[["run_id", *[c for c in table.columns if c != "run_id"]]]
     failures.sort(key=lambda f: f["run_id"])
-    return TaskResult(task.index, rows, failures, time.perf_counter() - start, table)
+    return TaskResult(task.index, frame, failures, time.perf_counter() - start, table)
 
 
 def _simulate(task: Task, runs: Sequence[RunSpec], scenarios: Sequence[Scenario],
-              outcomes: dict[int, dict[str, Any]], rounds: dict[int, pd.DataFrame]) -> None:
-    """Run one group in one engine call and file its outcomes (and per-round tables) by run_id."""
+              outcomes: list[tuple[list[int], Columns]], rounds: dict[int, pd.DataFrame]) -> None:
+    """Run one group in one engine call and file its outcome columns (and per-round tables) with its run_ids."""
     seeds = [r.seed for r in runs]
     if task.keep_rounds:
         results, tables = task.runner.outcomes_and_rounds(scenarios, seeds)
         rounds.update((r.run_id, t) for r, t in zip(runs, tables, strict=True))
+        columns: Columns = _columns_of(results)
+    elif hasattr(task.runner, "outcome_arrays"):
+        columns = task.runner.outcome_arrays(scenarios, seeds)
     else:
-        results = task.runner.outcomes(scenarios, seeds)
-    outcomes.update((r.run_id, o) for r, o in zip(runs, results, strict=True))
+        columns = _columns_of(task.runner.outcomes(scenarios, seeds))
+    if any(len(v) != len(runs) for v in columns.values()):
+        raise ValueError(f"the run function returned columns of the wrong length for {len(runs)} runs")
+    outcomes.append(([r.run_id for r in runs], columns))
+
+
+def _columns_of(rows: Sequence[dict[str, Any]]) -> Columns:
+    """Outcome dicts (one per run) as columns of Python values (None where a run lacks the key)."""
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    return {k: [row.get(k) for row in rows] for k in keys}

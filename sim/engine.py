@@ -29,7 +29,8 @@ STOCHASTIC = np.array([rule.stochastic for rule in RECIPROCITY.values()])
 class Engine:
     """A batch of runs in progress. ``step()`` plays one round for every run."""
 
-    def __init__(self, scenarios: Scenario | Sequence[Scenario], seeds: Sequence[int], *, record: bool = True):
+    def __init__(self, scenarios: Scenario | Sequence[Scenario], seeds: Sequence[int], *, record: bool = True,
+                 log: bool = True):
         seeds = [int(s) for s in seeds]
         if isinstance(scenarios, Scenario):
             scenarios = [scenarios] * len(seeds)
@@ -52,6 +53,7 @@ class Engine:
         if missing.any():  # population: position uniform, drawn from each run's own stream
             position = np.where(missing, self.streams.take(n * k).reshape(-1, n, k), position)
         self.state = State.initial(st, p, position, p.dyn["initial_reciprocity"])
+        self.logging = log  # False: no event log and no reason texts (a sweep keeps neither)
         self.log: list[list[dict]] = [[] for _ in seeds]
         self.round = 0
         self._ends = [(st.actors[a], st.actors[b]) for a, b in st.channel_ends.tolist()]  # initiator first
@@ -100,6 +102,8 @@ class Engine:
         return seats
 
     def _note(self, runs: np.ndarray, r: int, kind: str, actors: list[str], reason: str, **extra) -> None:
+        if not self.logging:
+            return
         for run in np.atleast_1d(runs).tolist():
             self.log[run].append({"round": r, "kind": kind, "actors": list(actors), "reason": reason, **extra})
 
@@ -143,7 +147,8 @@ class Engine:
                       why: Callable[[np.ndarray, np.ndarray], list[str]] | None = None) -> None:
         """Open channels (runs[i], chans[i]); a (re)opened contact starts with fresh perceived reciprocity.
 
-        ``why(runs, chans)`` gives the reason of each opening for the log (default "scheduled").
+        ``why(runs, chans)`` gives the reason of each opening for the log (default "scheduled"); called only when
+        the engine keeps a log.
         """
         if not len(runs):
             return
@@ -159,28 +164,31 @@ class Engine:
         for x, y in ((a, b), (b, a)):
             s.reciprocity[runs, x, y] = init
             s.ignored_streak[runs, x, y] = 0
-        if kind is not None:
+        if kind is not None and self.logging:
             texts = why(runs, chans) if why else ["scheduled"] * len(runs)
             for run, c, text in zip(runs.tolist(), chans.tolist(), texts, strict=True):
                 i, o = self._ends[c]
                 self.log[run].append({"round": r, "kind": kind, "actors": [i, o], "reason":
                                       f"{i} opened a back channel to {o} ({text})", "channel": st.channel_labels[c]})
 
-    def close_channels(self, runs: np.ndarray, chans: np.ndarray, r: int, reason: str | list[str],
+    def close_channels(self, runs: np.ndarray, chans: np.ndarray, r: int, reason: str | list[str] | None,
                        *, collapsed: bool, log: bool = True) -> None:
-        """Close (or collapse) the open channels among (runs[i], chans[i]), with the reason of each."""
+        """Close (or collapse) the open channels among (runs[i], chans[i]), with the reason of each (None: the
+        engine keeps no reason texts)."""
         s, st = self.state, self.structure
         runs, chans = np.asarray(runs, dtype=np.int64), np.asarray(chans, dtype=np.int64)
-        reasons = [reason] * len(runs) if isinstance(reason, str) else list(reason)
         still = s.ch_status[runs, chans] == ch.OPEN
         runs, chans = runs[still], chans[still]
-        reasons = [text for text, keep in zip(reasons, still.tolist(), strict=True) if keep]
         s.ch_status[runs, chans] = ch.COLLAPSED if collapsed else ch.CLOSED
         s.ch_closed[runs, chans] = r
         s.ch_last_change[runs, chans] = r
-        s.ch_reason[runs, chans] = np.array(reasons, dtype=object)
         s.ch_collapses[runs, chans] += collapsed
-        if log:
+        if reason is None:
+            return
+        reasons = [reason] * len(still) if isinstance(reason, str) else list(reason)
+        reasons = [text for text, keep in zip(reasons, still.tolist(), strict=True) if keep]
+        s.ch_reason[runs, chans] = np.array(reasons, dtype=object)
+        if log and self.logging:
             kind = "channel_collapsed" if collapsed else "channel_closed"
             for run, c, text in zip(runs.tolist(), chans.tolist(), reasons, strict=True):
                 self.log[run].append({"round": r, "kind": kind, "actors": list(st.channel_between[c]), "reason": text,
@@ -197,7 +205,8 @@ class Engine:
             self._refresh()
         if r in self._opening_rounds:
             self.open_channels(*np.nonzero((p.ch_opens == r) & (s.ch_first_opened < 0)), r)
-            for run, t in zip(*(x.tolist() for x in np.nonzero(p.tr_opens == r)), strict=True):
+            opened = np.nonzero(p.tr_opens == r) if self.logging else ((), ())
+            for run, t in zip(*(np.asarray(x).tolist() for x in opened), strict=True):
                 self.log[run].append({"round": r, "kind": "track_opened", "actors": [self._mediators[t]],
                                       "reason": f"{st.track_names[t]} open"})
 
@@ -266,7 +275,9 @@ class Engine:
         count = s.ch_one_sided
         count[talking] = np.where(bad[talking], count[talking] + 1, 0)
         runs, chans = np.nonzero(is_open & (count >= np.maximum(1, p.ch_patience - s.ch_patience_cut)))
-        if len(runs):
+        if len(runs) and not self.logging:
+            self.close_channels(runs, chans, r, None, collapsed=True)
+        elif len(runs):
             ends = st.channel_ends[chans]
             sides = [side[runs, chans].tolist() for side in (first, second)]
             streak = [s.ignored_streak[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
@@ -289,7 +300,7 @@ class Engine:
             iar[(iar < 0) & agreed.any(axis=0)] = r
             whole = agreed.all(axis=1).any(axis=0) & (s.agreement_round < 0)
             s.agreement_round[whole] = r
-            for run in np.nonzero(whole)[0] if whole.any() else ():
+            for run in np.nonzero(whole)[0] if self.logging and whole.any() else ():
                 t = int(np.argmax(agreed[:, :, run].all(axis=1)))
                 names = [st.actors[i] for i in np.nonzero(s.members[run, t])[0]]
                 self._note(run, r, "agreement", names, f"agreement in {st.track_names[t]}: every participant within "
@@ -340,8 +351,12 @@ def _compile(scenarios: Sequence[Scenario]) -> tuple[Structure, Params]:
 
 
 def simulate(
-    scenarios: Scenario | Sequence[Scenario], seeds: Sequence[int], *, record: bool = False,
+    scenarios: Scenario | Sequence[Scenario], seeds: Sequence[int], *, record: bool = False, log: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> BatchResult:
-    """Run a batch: one scenario for all seeds, or one scenario per seed (sharing a structure key)."""
-    return Engine(scenarios, seeds, record=record).run(progress)
+    """Run a batch: one scenario for all seeds, or one scenario per seed (sharing a structure key).
+
+    ``log=False`` skips the event log and the reason texts (what a sweep does: its rows keep neither); every
+    number is the same either way.
+    """
+    return Engine(scenarios, seeds, record=record, log=log).run(progress)

@@ -57,39 +57,45 @@ class BatchResult:
             })
         return out
 
-    def outcome_columns(self) -> dict[str, list[Any]]:
-        """Every named outcome as a column (one Python value per run), computed over the whole batch at once."""
+    def outcome_arrays(self) -> dict[str, np.ndarray]:
+        """Every named outcome as one typed array over runs (bool, int64 or float64), computed for the whole batch
+        at once; a round that may never come (``is_optional_round``) is float64 with NaN for never."""
         s, st = self.state, self.structure
         pos = s.position
         diffs = np.abs(pos[:, :, None, :] - pos[:, None, :, :]).mean(axis=3)
         n = st.n
         agreed = s.agreement_round
-        cols: dict[str, list[Any]] = {
-            "agreement": (agreed >= 0).tolist(),
-            "agreement_round": _or_none(agreed),
-            "polarization": (diffs.sum(axis=(1, 2)) / (n * (n - 1))).tolist(),
+        cols: dict[str, np.ndarray] = {
+            "agreement": agreed >= 0,
+            "agreement_round": _never_as_nan(agreed),
+            "polarization": diffs.sum(axis=(1, 2)) / (n * (n - 1)),
         }
         for k, issue in enumerate(st.issues):
-            cols[f"agreement:{issue}"] = (s.issue_agreement_round[:, k] >= 0).tolist()
+            cols[f"agreement:{issue}"] = s.issue_agreement_round[:, k] >= 0
         for c, label in enumerate(st.channel_labels):
-            cols[f"{label}:lifetime"] = s.ch_lifetime[:, c].tolist()
-            cols[f"{label}:collapsed"] = (s.ch_collapses[:, c] > 0).tolist()
-            cols[f"{label}:opened"] = _or_none(s.ch_first_opened[:, c])
-            cols[f"{label}:collapses"] = s.ch_collapses[:, c].tolist()
+            cols[f"{label}:lifetime"] = s.ch_lifetime[:, c].astype(np.int64)
+            cols[f"{label}:collapsed"] = s.ch_collapses[:, c] > 0
+            cols[f"{label}:opened"] = _never_as_nan(s.ch_first_opened[:, c])
+            cols[f"{label}:collapses"] = s.ch_collapses[:, c].astype(np.int64)
         if n <= PER_ACTOR_LIMIT:
             idx = {a: i for i, a in enumerate(st.actors)}
             pairs = [(int(x), int(y)) for a, b in st.channel_ends for x, y in ((a, b), (b, a))]
             for group in st.alliance_groups:
                 pairs += [(idx[x], idx[y]) for x in group for y in group if x != y]
             for i, a in enumerate(st.actors):
-                cols[f"pressure:{a}"] = s.pressure[:, i].tolist()
+                cols[f"pressure:{a}"] = s.pressure[:, i].copy()
             for i, j in dict.fromkeys(pairs):
-                cols[f"trust:{st.actors[i]}->{st.actors[j]}"] = s.trust[:, i, j].tolist()
+                cols[f"trust:{st.actors[i]}->{st.actors[j]}"] = s.trust[:, i, j].copy()
             for group in st.alliance_groups:
                 members = [idx[a] for a in group]
                 block = diffs[:, members][:, :, members]
-                cols[f"bloc_distance:{'-'.join(group)}"] = block.max(axis=(1, 2)).tolist()
+                cols[f"bloc_distance:{'-'.join(group)}"] = block.max(axis=(1, 2))
         return cols
+
+    def outcome_columns(self) -> dict[str, list[Any]]:
+        """``outcome_arrays`` as Python values: rounds as ints, None for a round that never came."""
+        return {key: _rounds_or_none(a) if is_optional_round(key) else a.tolist()
+                for key, a in self.outcome_arrays().items()}
 
     def outcomes(self) -> list[dict[str, Any]]:
         """One flat dict of named outcomes per run (the columns of a sweep's runs table)."""
@@ -98,6 +104,20 @@ class BatchResult:
         return [dict(zip(keys, values, strict=True)) for values in zip(*cols.values(), strict=True)]
 
 
-def _or_none(rounds: np.ndarray) -> list[int | None]:
-    """Round numbers as ints, with None where the value is -1 (never happened)."""
-    return [r if r >= 0 else None for r in rounds.tolist()]
+OPTIONAL_ROUND_KEYS = ("agreement_round",)
+OPTIONAL_ROUND_SUFFIXES = (":opened", ":closed", "_round")
+
+
+def is_optional_round(key: str) -> bool:
+    """Whether an outcome named ``key`` is a round that may never come (stored as float64, NaN for never)."""
+    return key in OPTIONAL_ROUND_KEYS or key.endswith(OPTIONAL_ROUND_SUFFIXES)
+
+
+def _never_as_nan(rounds: np.ndarray) -> np.ndarray:
+    """Round numbers as floats, NaN where the value is -1 (never happened)."""
+    return np.where(rounds >= 0, rounds, np.nan)
+
+
+def _rounds_or_none(rounds: np.ndarray) -> list[int | None]:
+    """Float rounds (NaN: never) as ints, with None for never."""
+    return [None if r != r else int(r) for r in rounds.tolist()]

@@ -17,7 +17,8 @@ from sim.channels import CLOSED
 from sim.compile import Params, Structure
 
 SKIP_ABOVE = 20_000  # per-round draws per run above which unused parts are skipped (advance) instead of drawn
-BLOCK = 32  # runs whose kept draws are turned runs-last together
+BLOCK = 32  # runs whose kept draws are gathered and turned runs-last together ...
+BLOCK_DRAWS = 2**17  # ... as long as their draws fit in this many doubles (1 MiB)
 
 
 def runs_last(a: np.ndarray) -> np.ndarray:
@@ -102,8 +103,46 @@ def seeded_states(seeds: Sequence[int]) -> list[tuple[int, int]]:
     return [tuple(np.random.PCG64(int(s)).state["state"].values()) for s in seeds]  # pragma: no cover
 
 
+def _words(x: int) -> list[int]:
+    """An int as SeedSequence reads it: little-endian 32-bit words, at least one."""
+    return [(x >> (32 * k)) & MASK32 for k in range(max(1, (x.bit_length() + 31) // 32))]
+
+
+def _spawned(root: int, ks: Sequence[int]) -> list[int]:
+    head = _words(root)
+    head += [0] * (4 - len(head))  # SeedSequence pads the entropy to its pool size before a spawn key
+    keys = np.array([int(k) for k in ks], dtype=object)
+    small = np.array([k <= MASK32 for k in keys.tolist()], dtype=bool)
+    out = np.zeros(len(keys), dtype=np.int64)
+    if small.any():  # the usual case, one word per key: no Python per key
+        entropy = np.empty((int(small.sum()), len(head) + 1), dtype=np.uint32)
+        entropy[:, :-1] = head
+        entropy[:, -1] = keys[small].astype(np.uint64)
+        out[small] = _pool_words(entropy)[0]
+    for r in np.nonzero(~small)[0].tolist():
+        out[r] = int(_pool_words(np.array([head + _words(keys[r])], dtype=np.uint32))[0][0])
+    return out.tolist()
+
+
+def spawned_seeds(root: int, ks: Sequence[int]) -> list[int]:
+    """``SeedSequence(root, spawn_key=(k,)).generate_state(1)[0]`` for each k (a sweep's run seeds), computed for
+    all k at once after checking the derivation against numpy; one by one if numpy ever seeds differently."""
+    if min((int(k) for k in ks), default=0) < 0 or root < 0:
+        raise ValueError("seeds and spawn keys must be non-negative")
+    if _SPAWNED_OK:
+        return _spawned(root, ks)
+    return [int(np.random.SeedSequence(root, spawn_key=(int(k),)).generate_state(1)[0]) for k in ks]  # pragma: no cover
+
+
 _PROBE = [0, 7, 2**40 + 5]
 _DERIVED_OK = _derived_states(_PROBE) == [tuple(np.random.PCG64(s).state["state"].values()) for s in _PROBE]
+_SPAWNED_OK = all(_spawned(root, _PROBE) == [int(np.random.SeedSequence(root, spawn_key=(k,)).generate_state(1)[0])
+                                            for k in _PROBE] for root in (0, 2**40 + 3))
+
+
+def pcg64_state(state: int, inc: int) -> dict:
+    """numpy's ``PCG64.state`` dict for a (state, inc) pair, with no buffered half-word."""
+    return {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0, "uinteger": 0}
 
 
 class RunStreams:
@@ -138,8 +177,7 @@ class RunStreams:
         """Run ``run``'s stream: fill each array in turn, or advance over ``size`` draws where it is None;
         ``keep``: remember where the stream stopped (not needed after its last draws)."""
         state, inc = self.states[run]
-        self._bits.state = {"bit_generator": "PCG64", "state": {"state": state, "inc": inc}, "has_uint32": 0,
-                            "uinteger": 0}
+        self._bits.state = pcg64_state(state, inc)
         for out, size in steps:
             if out is None:
                 self._bits.advance(size)
@@ -171,23 +209,33 @@ class RunStreams:
         return out
 
     def _refill(self, chunk: int) -> None:
-        """Draw ``chunk`` rounds of every run into a new (round, kept, R) buffer (earlier rounds' views stay valid)."""
+        """Draw ``chunk`` rounds of every run into a new (round, kept, R) buffer (earlier rounds' views stay valid).
+
+        A few runs' draws at a time go into one small array (it stays in cache); their kept draws are then
+        gathered and turned runs-last in one operation per block instead of one per run.
+        """
         offsets, at = [], 0
         for name, size in self.parts:
             offsets.append(at + self._keep[name])
             at += size
         cols = np.concatenate(offsets)
-        runs = len(self.states)
+        every = len(cols) == self.per_round and bool((cols == np.arange(self.per_round)).all())
+        runs, width = len(self.states), chunk * self.per_round
         self._buf = np.empty((chunk, len(cols), runs))
-        row = np.empty(chunk * self.per_round)  # one run's draws, reused: stays in cache
-        block = np.empty((BLOCK, chunk, len(cols)))  # kept draws of a few runs, turned runs-last together
-        last = chunk > self.left  # this chunk holds every remaining round
-        for start in range(0, runs, BLOCK):
-            stop = min(runs, start + BLOCK)
+        block = max(1, min(BLOCK, BLOCK_DRAWS // width))
+        raw = np.empty((block, width))  # a few runs' draws, reused
+        keep = chunk <= self.left  # False: this chunk holds every remaining round, the states are not needed again
+        bits, gen, states = self._bits, self._gen, self.states
+        for start in range(0, runs, block):
+            stop = min(runs, start + block)
             for k, run in enumerate(range(start, stop)):
-                self._draw(run, [(row, row.size)], keep=not last)
-                block[k] = row.reshape(chunk, self.per_round)[:, cols]
-            self._buf[:, :, start:stop] = block[: stop - start].transpose(1, 2, 0)
+                state, inc = states[run]
+                bits.state = pcg64_state(state, inc)
+                gen.random(out=raw[k])
+                if keep:
+                    states[run] = (bits.state["state"]["state"], inc)
+            drawn = raw[: stop - start].reshape(stop - start, chunk, self.per_round)
+            self._buf[:, :, start:stop] = (drawn if every else drawn[:, :, cols]).transpose(1, 2, 0)
         self._next = 0
 
     def _parts_drawn(self, need: Collection[str] | None) -> dict[str, np.ndarray]:

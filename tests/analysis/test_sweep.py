@@ -202,3 +202,46 @@ def test_default_batch_is_sized_to_the_scenario():
     assert auto_batch(100_000, 2, weight=1000 * 1000) == 1  # 1,000 actors: one run per batch
     assert auto_batch(400, 2, weight=75) == 50  # small sweeps still give each worker several batches
     assert auto_batch(40, 2, weight=75) == 16  # but batches are not made tiny
+
+
+class RowsOnlyEngine:
+    """The engine behind the plain runner protocol (one outcome dict per run), without typed arrays."""
+
+    def __init__(self) -> None:
+        from analysis.sweep_tasks import EngineRunner
+
+        self.engine = EngineRunner()
+
+    def key(self, scenario: Scenario) -> Any:
+        return self.engine.key(scenario)
+
+    def outcomes(self, scenarios: Sequence[Scenario], seeds: Sequence[int]) -> list[dict[str, Any]]:
+        return self.engine.outcomes(scenarios, seeds)
+
+
+def test_typed_columns_make_the_table_the_rows_make(tmp_path: Path) -> None:
+    """A worker's table from the engine's typed arrays equals the one typed from outcome rows, value and dtype,
+    with design points of two structures interleaved in every batch."""
+    import scenarios
+
+    vary = [parse_vary(f"{OPEN}=0:1:3"), parse_vary("dynamics.update=step,mean")]
+    plan = sweep_plan(read_source(scenarios.builtin()), vary, "grid", None, 4, 9, 5)
+    from analysis.sweep_tasks import EngineRunner
+
+    fast = _sweep(plan, tmp_path / "fast", runner=EngineRunner())
+    rows = _sweep(plan, tmp_path / "rows", runner=RowsOnlyEngine())
+    pd.testing.assert_frame_equal(fast, rows)
+    assert fast["agreement_round"].dtype == np.float64 and fast["UK-Russia:collapsed"].dtype == bool
+    assert fast["UK-Russia:lifetime"].dtype == np.int64 and len(fast) == 24
+
+
+def test_merge_columns_orders_by_run_and_fills_missing_keys() -> None:
+    from analysis.sweep_io import merge_columns
+
+    typed = merge_columns([([1, 3], {"a": np.array([1.0, 3.0])}), ([0, 2], {"a": np.array([0.0, np.nan])})])
+    np.testing.assert_array_equal(typed["a"], [0.0, 1.0, np.nan, 3.0])
+    late = ([2], {"a": np.array([True]), "b": np.array([7])})
+    mixed = merge_columns([late, ([0, 1], {"a": np.array([False, True])})])
+    assert list(mixed) == ["a", "b"]
+    assert mixed == {"a": [False, True, True], "b": [None, None, 7]}
+    assert merge_columns([]) == {}

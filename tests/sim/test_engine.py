@@ -78,3 +78,23 @@ def test_facade_rejects_non_integer_rng(shipped):
 def test_scenarios_of_different_structure_cannot_share_a_batch(shipped):
     with pytest.raises(ValueError, match="share"):
         simulate([shipped(), shipped("no_back_channel.yaml")], [1, 2])
+
+
+@pytest.mark.parametrize("name", ["article_baseline.yaml", "europe_seat.yaml", "no_back_channel.yaml"])
+def test_outcome_arrays_are_the_outcome_rows(shipped, name):
+    """The typed outcome arrays a sweep writes hold the same values as the outcome rows: NaN where a round
+    never came (None in a row), bools as bool, counts as int64."""
+    res = simulate(shipped(name), list(range(30)))
+    arrays, rows = res.outcome_arrays(), res.outcomes()
+    assert list(arrays) == list(rows[0])
+    for key, a in arrays.items():
+        values = [row[key] for row in rows]
+        assert len(a) == len(rows)
+        if a.dtype == bool:
+            assert all(isinstance(v, bool) for v in values) and a.tolist() == values, key
+        elif a.dtype == np.int64:
+            assert all(type(v) is int for v in values) and a.tolist() == values, key
+        else:
+            assert a.dtype == np.float64, key
+            assert [None if np.isnan(x) else x for x in a.tolist()] == values, key
+    assert np.isnan(arrays["agreement_round"]).all()  # the article's stalemate, in every run

@@ -131,10 +131,12 @@ def test_seeding_is_numpys(seeds):
     assert seeded_states(seeds) == expected
 
 
-@pytest.mark.parametrize("skip", [False, True])
-def test_streams_are_default_rng_whatever_the_chunking_or_skipping(skip, monkeypatch):
-    """Round t's parts are draws t·L … of the run's own generator, chunked or skipping unused parts alike."""
+@pytest.mark.parametrize(("skip", "block_draws"), [(False, 2**17), (False, 1), (True, 2**17)])
+def test_streams_are_default_rng_whatever_the_chunking_or_skipping(skip, block_draws, monkeypatch):
+    """Round t's parts are draws t·L … of the run's own generator, chunked or skipping unused parts alike, and
+    whether the runs' draws are gathered a block of runs at a time or one run at a time."""
     monkeypatch.setattr(state, "SKIP_ABOVE", 0 if skip else 10**9)
+    monkeypatch.setattr(state, "BLOCK_DRAWS", block_draws)
     seeds = np.array([0, 9, 2**40])
     parts = (("coins", 4), ("draws", 4), ("keys", 2))
     coins = np.array([3, 0, 2])

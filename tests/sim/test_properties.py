@@ -131,3 +131,15 @@ def test_salience_one_never_moves(sc):
     res = simulate(pinned, [1], record=True)
     pos = res.series()["position"][:, 0]
     np.testing.assert_array_equal(pos, np.broadcast_to(pos[0], pos.shape))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sc=scenarios(), seeds=st.lists(st.integers(0, 2**40), min_size=1, max_size=4))
+def test_a_batch_without_its_log_plays_the_same_numbers(sc, seeds):
+    """``log=False`` (what sweeps run) drops the texts only: every state array and outcome is the same."""
+    with_log, without = simulate(sc, seeds), simulate(sc, seeds, log=False)
+    assert without.log == [[] for _ in seeds]
+    for name, a in vars(with_log.state).items():
+        if name != "ch_reason":
+            np.testing.assert_array_equal(a, getattr(without.state, name), err_msg=name)
+    assert with_log.outcomes() == without.outcomes()
