@@ -1,16 +1,18 @@
 """Throughput of dipsim against a plain-Mesa baseline, all measured in this one run, reported as ratios.
 
-    python -m benchmarks.run [--runs 16384] [--batch 1024] [--plain-runs 200] [--repeats 5] [--all]
+    python -m benchmarks.run [--runs 32768] [--batch 1024] [--plain-runs 200] [--repeats 5] [--all]
 
 Measures runs/s on the article baseline for: plain Mesa (benchmarks/plain_mesa.py, agents looping over their
-contacts); the dipsim Mesa façade (a batch of one per run); the batch engine on one worker (batches of
-``--batch``, and of 256 as ``dipsim sweep`` cuts them by default); the batch engine on all cores (a process
-pool over batches). Every engine run includes its outcome row (``BatchResult.outcomes()``), as a sweep needs.
-The timings of the implementations are interleaved, repeat by repeat, so a change in machine load hits all of
-them alike; each figure is the median of ``--repeats``. Also checks that plain Mesa and dipsim agree in
-distribution. ``--all`` then also measures the peak memory of the 100,000-run sweep (benchmarks/memory.py) and
-the 1,000-actor populations (benchmarks/population.py). Prints Markdown tables; docs/performance.md keeps the
-figures with this command.
+contacts); the dipsim Mesa façade (a batch of one per run); the batch engine on one worker, as a sweep's worker
+runs it (``EngineRunner.outcome_arrays``: no event log, every outcome column), in batches of ``--batch`` and of
+256, and once more with the event log and outcome rows (what ``simulate(...).outcomes()`` does by default);
+the batch engine on all cores (a process pool over batches, the sweep worker's call); and ``dipsim sweep``
+itself end to end (``analysis.sweep.execute`` on all cores: tasks, workers, typed tables, Parquet parts,
+manifest, the final runs.parquet). The timings of the implementations are interleaved, repeat by repeat, so a
+change in machine load hits all of them alike; each figure is the median of ``--repeats``. Also checks that
+plain Mesa and dipsim agree in distribution. ``--all`` then also measures the peak memory of the 100,000-run
+sweep (benchmarks/memory.py) and the 1,000-actor populations (benchmarks/population.py). Prints Markdown
+tables; docs/performance.md keeps the figures with this command.
 """
 
 from __future__ import annotations
@@ -18,15 +20,23 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 import scenarios
+from analysis.backends import make_backend
+from analysis.designs import parse_vary
+from analysis.sweep import execute, start
+from analysis.sweep_plan import read_source, sweep_plan
+from analysis.sweep_tasks import EngineRunner
 from benchmarks.plain_mesa import run_plain
 from sim.engine import simulate
 from sim.loader import load_scenario
@@ -42,9 +52,28 @@ def _scenario() -> Scenario:
     return load_scenario(scenarios.builtin())
 
 
-def _engine_batch(seeds: list[int]) -> list[dict]:
-    """One batch through the engine, with its outcome rows."""
+def _engine_batch(seeds: list[int]) -> dict[str, np.ndarray]:
+    """One batch as a sweep's worker runs it: the engine without event log, every outcome as a column."""
+    return EngineRunner().outcome_arrays([_scenario()] * len(seeds), seeds)
+
+
+def _logged_batch(seeds: list[int]) -> list[dict]:
+    """One batch with the event log (reasons as text) and one outcome dict per run: ``simulate`` as a run does."""
     return simulate(_scenario(), seeds).outcomes()
+
+
+def _sweep(runs: int, batch: int, workers: int) -> None:
+    """``dipsim sweep`` of the article baseline over UK openness, ``runs`` runs, into a scratch directory."""
+    points = 16
+    plan = sweep_plan(read_source(scenarios.builtin()), [parse_vary(f"actors.UK.strategy.openness=0:1:{points}")],
+                      "grid", None, max(1, runs // points), 0, batch)
+    out = Path(tempfile.mkdtemp(prefix="dipsim-bench-"))
+    try:
+        start(plan, out)
+        with make_backend("local", workers) as backend:
+            execute(plan, out, backend, progress=False)
+    finally:
+        shutil.rmtree(out)
 
 
 def _batches(runs: int, size: int) -> list[list[int]]:
@@ -68,7 +97,7 @@ def measure(jobs: dict[str, tuple[Callable[[], object], int]], repeats: int) -> 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=16384, help="runs per timing of the batch engine")
+    ap.add_argument("--runs", type=int, default=32768, help="runs per timing of the batch engine and of the sweep")
     ap.add_argument("--batch", type=int, default=1024, help="runs per engine batch")
     ap.add_argument("--plain-runs", type=int, default=200, help="runs per timing of plain Mesa and the façade")
     ap.add_argument("--repeats", type=int, default=5)
@@ -96,11 +125,15 @@ def main() -> None:
                 lambda: [_engine_batch(c) for c in chunks], args.runs),
             f"dipsim batch engine, 1 worker, batches of {SWEEP_BATCH}": (
                 lambda: [_engine_batch(c) for c in sweep_chunks], args.runs),
+            f"dipsim batch engine, 1 worker, batches of {args.batch}, with event log and outcome dicts": (
+                lambda: [_logged_batch(c) for c in chunks], args.runs),
             f"dipsim batch engine, {args.workers} workers, batches of {args.batch}": (
                 lambda: list(pool.map(_engine_batch, chunks)), args.runs),
+            f"`dipsim sweep` end to end, {args.workers} workers (pool start-up included)": (
+                lambda: _sweep(args.runs, args.batch, args.workers), args.runs),
         }, args.repeats)
 
-    ours = simulate(sc, range(1000)).outcomes()
+    ours = _logged_batch(list(range(1000)))
     theirs = [run_plain(sc, s) for s in range(1000)]
     life = [np.array([o["UK-Russia:lifetime"] for o in x]) for x in (ours, theirs)]
     plain_rate = rates["plain Mesa (agents loop over contacts)"]

@@ -250,7 +250,7 @@ def remember(pairs: Pairs | Matching, stored: dict[str, np.ndarray], seen: dict[
     """
     heard_back = contact & back
     streak = seen["ignored_streak"] + contact  # one more ignored meeting where they met ...
-    streak[heard_back] = 0  # ... unless the other listened
+    streak *= ~heard_back  # ... unless the other listened (a product: faster than a masked assignment)
     pairs.put(stored["ignored_streak"], streak)
     pairs.put(stored["opp_ever_ignored"], seen["opp_ever_ignored"] | (contact & ~back))
     pairs.put(stored["opp_last"], heard_back | (seen["opp_last"] & ~contact))
@@ -278,7 +278,7 @@ def update_reciprocity(recip: np.ndarray, met: np.ndarray, heard: np.ndarray, me
     """
     new = (1.0 - memory) * recip
     new += memory * heard
-    np.copyto(recip, new, where=met)
+    recip[...] = np.where(met, new, recip)  # where, then a copy: faster than copyto with a mask
     return recip
 
 

@@ -134,10 +134,9 @@ def trust_after(
     up = np.subtract(1.0, trust)
     up *= gain
     up += trust
-    after = np.multiply(trust, kept_when_ignored)
-    np.copyto(after, up, where=heard)
+    after = np.where(heard, up, np.multiply(trust, kept_when_ignored))  # where: faster than copyto with a mask
     after *= kept_after_style
-    return np.where(met, unit(after), unit(trust.copy()))
+    return np.where(met, unit(after), trust)  # trust is in [0, 1] already: unchanged where they did not meet
 
 
 def kept_when_ignored(loss: np.ndarray, fall_of_speaker: np.ndarray) -> np.ndarray:
