@@ -275,6 +275,8 @@ class Engine:
         count = s.ch_one_sided
         count[talking] = np.where(bad[talking], count[talking] + 1, 0)
         runs, chans = np.nonzero(is_open & (count >= np.maximum(1, p.ch_patience - s.ch_patience_cut)))
+        if len(runs):  # who was not listened to: the initiator perceived the other as one-sided (1), or back (2)
+            s.ch_unheard[runs, chans] = first[runs, chans] + 2 * second[runs, chans]
         if len(runs) and not self.logging:
             self.close_channels(runs, chans, r, None, collapsed=True)
         elif len(runs):

@@ -58,8 +58,10 @@ class BatchResult:
         return out
 
     def outcome_arrays(self) -> dict[str, np.ndarray]:
-        """Every named outcome as one typed array over runs (bool, int64 or float64), computed for the whole batch
-        at once; a round that may never come (``is_optional_round``) is float64 with NaN for never."""
+        """Every named outcome as one typed array over runs (bool, int64, float64, or object for names), computed
+        for the whole batch at once; a round that may never come (``is_optional_round``) is float64 with NaN for
+        never. ``A-B:did_not_listen`` names the side whose not listening collapsed the channel the last time it
+        collapsed ("both" when each side found the other one-sided; None if it never collapsed)."""
         s, st = self.state, self.structure
         pos = s.position
         diffs = np.abs(pos[:, :, None, :] - pos[:, None, :, :]).mean(axis=3)
@@ -77,6 +79,9 @@ class BatchResult:
             cols[f"{label}:collapsed"] = s.ch_collapses[:, c] > 0
             cols[f"{label}:opened"] = _never_as_nan(s.ch_first_opened[:, c])
             cols[f"{label}:collapses"] = s.ch_collapses[:, c].astype(np.int64)
+            initiator, other = (st.actors[x] for x in st.channel_ends[c])
+            who = np.array([None, other, initiator, "both"], dtype=object)
+            cols[f"{label}:did_not_listen"] = who[s.ch_unheard[:, c]]
         if n <= PER_ACTOR_LIMIT:
             idx = {a: i for i, a in enumerate(st.actors)}
             pairs = [(int(x), int(y)) for a, b in st.channel_ends for x, y in ((a, b), (b, a))]

@@ -273,6 +273,7 @@ class State:
     ch_collapses: np.ndarray  # (R, C) int
     ch_patience_cut: np.ndarray  # (R, C) int (exposure)
     ch_reason: np.ndarray  # (R, C) object: last closing reason
+    ch_unheard: np.ndarray  # (R, C) int8 at the last collapse: 1 the other end did not listen, 2 the initiator, 3 both
     agreement_round: np.ndarray  # (R,) int, -1 none
     issue_agreement_round: np.ndarray  # (R, K) int, -1 none
 
@@ -312,6 +313,7 @@ class State:
             ch_collapses=stored((c,), 0, np.int64),
             ch_patience_cut=stored((c,), 0, np.int64),
             ch_reason=np.full((r, c), None, dtype=object),
+            ch_unheard=stored((c,), 0, np.int8),
             agreement_round=np.full(r, -1, dtype=np.int64),
             issue_agreement_round=stored((k,), -1, np.int64),
         )

@@ -54,3 +54,23 @@ def test_dask_on_an_existing_scheduler(tmp_path: Path) -> None:
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
         rows = _rows(tmp_path / "remote", DaskBackend(1, cl.scheduler_address), 7)
     pd.testing.assert_frame_equal(rows, _rows(tmp_path / "serial", SerialBackend(), 256))
+
+
+def test_a_column_of_names_is_typed_the_same_whatever_the_batching(tmp_path: Path) -> None:
+    """``UK-Russia:did_not_listen`` holds names, or None where the channel never collapsed (every run of
+    europe_seat): batches of one scenario only (a part whose column is all None) or of both give one table."""
+    from analysis.sweep_plan import compare_plan
+
+    sources = [read_source(scenarios.builtin(n)) for n in ("europe_seat.yaml", "article_baseline.yaml")]
+    tables = []
+    for batch in (5, 40):
+        plan, out = compare_plan(sources, 20, 3, batch), tmp_path / f"b{batch}"
+        start(plan, out)
+        with SerialBackend() as b:
+            execute(plan, out, b, progress=False)
+        tables.append(pd.read_parquet(out / "runs.parquet"))
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+    who = tables[0].groupby("scenario", sort=False)["UK-Russia:did_not_listen"]
+    seat, base = (set(v) for _, v in who)
+    assert seat == {None} or all(pd.isna(x) for x in seat)
+    assert base and base <= {"UK", "Russia", "both"}

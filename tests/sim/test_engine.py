@@ -83,7 +83,7 @@ def test_scenarios_of_different_structure_cannot_share_a_batch(shipped):
 @pytest.mark.parametrize("name", ["article_baseline.yaml", "europe_seat.yaml", "no_back_channel.yaml"])
 def test_outcome_arrays_are_the_outcome_rows(shipped, name):
     """The typed outcome arrays a sweep writes hold the same values as the outcome rows: NaN where a round
-    never came (None in a row), bools as bool, counts as int64."""
+    never came (None in a row), bools as bool, counts as int64, names as objects."""
     res = simulate(shipped(name), list(range(30)))
     arrays, rows = res.outcome_arrays(), res.outcomes()
     assert list(arrays) == list(rows[0])
@@ -94,6 +94,9 @@ def test_outcome_arrays_are_the_outcome_rows(shipped, name):
             assert all(isinstance(v, bool) for v in values) and a.tolist() == values, key
         elif a.dtype == np.int64:
             assert all(type(v) is int for v in values) and a.tolist() == values, key
+        elif a.dtype == object:  # names: who did not listen
+            assert key.endswith(":did_not_listen") and a.tolist() == values, key
+            assert set(values) <= {None, "both", *res.structure.actors}, key
         else:
             assert a.dtype == np.float64, key
             assert [None if np.isnan(x) else x for x in a.tolist()] == values, key

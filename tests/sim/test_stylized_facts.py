@@ -102,3 +102,19 @@ def test_exposure_shortens_the_channel(shipped):
 def test_europe_seat_removes_the_pressure_and_the_channel_never_opens(shipped):
     _, out = _outcomes(shipped("europe_seat.yaml"))
     assert all(o["pressure:UK"] == 0 and o[f"{CHANNEL}:opened"] is None for o in out)
+
+
+@pytest.mark.parametrize("name", ["article_baseline.yaml", "uk_listens.yaml", "early_exposure.yaml"])
+def test_did_not_listen_names_the_side_the_reason_names(shipped, name):
+    """The sweep column ``A-B:did_not_listen`` says in one word what the collapse reason says in a sentence:
+    the side whose perceived reciprocity fell, "both", or None when the channel never collapsed."""
+    res, out = _outcomes(shipped(name))
+    seen = set()
+    for run, o in enumerate(out):
+        who, reason = o[f"{CHANNEL}:did_not_listen"], res.channel_records(run)[0]["reason"] or ""
+        blamed = {x for x, by in (("UK", "Russia: UK did not"), ("Russia", "UK: Russia did not")) if by in reason}
+        blamed |= {x for x, by in (("UK", "Russia: UK listened"), ("Russia", "UK: Russia listened")) if by in reason}
+        expected = None if not o[f"{CHANNEL}:collapsed"] else "both" if len(blamed) == 2 else blamed.pop()
+        assert who == expected, (run, reason)
+        seen.add(who)
+    assert "UK" in seen  # the article's one-sided speaker is named in some runs of every variant
