@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import html as H
+from analysis.figures import collapse as W
 from analysis.figures import compare as C
 from analysis.figures import sweep as S
 from analysis.figures.common import is_bool, round_unit
@@ -229,6 +230,10 @@ def sweep_page(d: Path) -> str:
         ("Against parameters", against + _cut_note(outs) if against
          else [H.para("No varied parameter found in runs.parquet.", "note")]),
     ]
+    if W.channels(runs):
+        sections.append(("Why channels collapsed", [
+            H.figure(W.who_figure(runs, S.levels(runs[p]), p), f"fig-why-{i}") for i, p in enumerate(params[:3])]
+            or [H.figure(W.who_figure(runs, pd.Series("all runs", index=runs.index), "runs"), "fig-why-0")]))
     heat = S.survival_heatmaps(runs, params)
     sections.append(("Channel survival", [H.figure(f, f"fig-survival-{i}") for i, f in enumerate(heat)]
                      or [H.para("Survival heatmaps need at least two varied parameters.", "note")]))
@@ -280,6 +285,9 @@ def compare_page(d: Path) -> str:
     if timelike:
         figs.append(H.figure(C.ecdf_figure(runs, scenarios, timelike), "fig-ecdf"))
     sections.append(("Distributions", figs or [H.para("No numeric outcome columns.", "note")]))
+    if W.channels(runs):
+        sections.append(("Why channels collapsed", [
+            H.figure(W.who_figure(runs, runs["scenario"], "scenario", scenarios), "fig-why")]))
     sections.append(("All outcomes", [H.table(C.median_table(runs, scenarios, outs), scroll=len(outs) > 30)]))
     fails = _failures(d)
     if fails:

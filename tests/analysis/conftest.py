@@ -168,7 +168,10 @@ def _outcomes(rng: np.random.Generator, openness: float, patience: float, rounds
         "agreement": agree, "agreement_round": float(rng.integers(10, rounds)) if agree else float("nan"),
         "UK-Russia:lifetime": lifetime, "UK-Russia:collapsed": lifetime < rounds - 3,
         "UK-Russia:opened": 3.0, "EU-Russia:lifetime": int(rng.integers(0, 20)),
+        "UK-Russia:did_not_listen": str(rng.choice(["UK", "both", "Russia"], p=[0.5, 0.4, 0.1]))
+        if lifetime < rounds - 3 else None,
         "EU-Russia:collapsed": bool(rng.uniform() < 0.7), "EU-Russia:opened": float("nan"),
+        "EU-Russia:did_not_listen": None,
         "polarization": float(rng.uniform(0.1, 0.5)), "pressure:UK": float(rng.uniform(0, 0.4)),
         "pressure:EU": float(rng.uniform(0, 0.4)), "trust:Russia->UK": float(np.clip(0.1 + 0.6 * openness, 0, 1)),
         "trust:UK->Russia": float(rng.uniform(0, 1)),

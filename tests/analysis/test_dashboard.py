@@ -60,11 +60,12 @@ def test_population_run_skips_network_and_trust(population_run_dir: Path) -> Non
 
 def test_sweep_and_compare_pages(lhs_sweep_dir: Path, compare_dir: Path) -> None:
     page = write_dashboard(lhs_sweep_dir).read_text(encoding="utf-8")
-    assert figure_ids(page) == ["fig-param-0", "fig-param-1", "fig-param-2", "fig-survival-0", "fig-survival-1",
-                                "fig-survival-2", "fig-distributions", "fig-parallel"]
+    assert figure_ids(page) == ["fig-param-0", "fig-param-1", "fig-param-2", "fig-why-0", "fig-why-1", "fig-why-2",
+                                "fig-survival-0", "fig-survival-1", "fig-survival-2", "fig-distributions",
+                                "fig-parallel"]
     assert "1 run(s) failed" in page and "&lt;b&gt;boom&lt;/b&gt;" in page
     page = write_dashboard(compare_dir).read_text(encoding="utf-8")
-    assert figure_ids(page) == ["fig-distributions", "fig-rates", "fig-ecdf"]
+    assert figure_ids(page) == ["fig-distributions", "fig-rates", "fig-ecdf", "fig-why"]
     assert re.search(r"UK listens vs baseline: median UK-Russia lifetime \d+ vs \d+ rounds \(\+\d+\)", page)
 
 

@@ -34,9 +34,9 @@ def check_rendered(render: Callable[[Path, Path], Any], page: Path, tmp_path: Pa
     ("kind", "expected"),
     [
         ("run", ["fig-positions", "fig-pressure", "fig-timeline", "fig-network", "fig-trust"]),
-        ("sweep", ["fig-param-0", "fig-param-1", "fig-param-2", "fig-survival-0", "fig-survival-1",
-                   "fig-survival-2", "fig-distributions", "fig-parallel"]),
-        ("compare", ["fig-distributions", "fig-rates", "fig-ecdf"]),
+        ("sweep", ["fig-param-0", "fig-param-1", "fig-param-2", "fig-why-0", "fig-why-1", "fig-why-2",
+                   "fig-survival-0", "fig-survival-1", "fig-survival-2", "fig-distributions", "fig-parallel"]),
+        ("compare", ["fig-distributions", "fig-rates", "fig-ecdf", "fig-why"]),
     ],
 )
 def test_dashboard_renders_in_chromium(
