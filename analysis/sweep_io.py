@@ -93,8 +93,8 @@ def _outcome_column(key: str, values: np.ndarray | list[Any]) -> pd.Series:
         return pd.Series(values, copy=False)
     present = [v for v in values if v is not None]
     optional = is_optional_round(key)
-    if len(present) == len(values) and present and all(_is_bool(v) for v in present):
-        return pd.Series(values, dtype=bool)
+    if present and all(_is_bool(v) for v in present):
+        return pd.Series(values, dtype=bool if len(present) == len(values) else "boolean")
     complete = len(present) == len(values)
     if complete and not optional and all(isinstance(v, Integral) and not _is_bool(v) for v in present):
         return pd.Series(values, dtype="int64")
@@ -210,7 +210,27 @@ def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run_id", "seed") else object) for c in head})
     table = pd.concat(frames, ignore_index=True, sort=False)
-    return table.sort_values("run_id", kind="stable").reset_index(drop=True)
+    return harmonized(table.sort_values("run_id", kind="stable").reset_index(drop=True), head)
+
+
+def harmonized(table: pd.DataFrame, head: Sequence[str]) -> pd.DataFrame:
+    """Outcome column types fixed by the whole table, never by how its runs were batched.
+
+    An outcome that only some runs' scenarios have (a compare of scenarios with different channels, a sweep over
+    population sizes) is missing in the others: a part may lack the column, hold it whole, or mix the two.
+    Whatever the mix, a yes/no outcome ends as bool (nullable ``boolean`` where some runs lack it) and a number
+    with gaps as float64 with NaN.
+    """
+    for col in table.columns:
+        if col in head:
+            continue
+        s = table[col]
+        kind = pd.api.types.infer_dtype(s, skipna=True)
+        if kind == "boolean" and s.dtype != bool:
+            table[col] = s.astype("boolean") if s.isna().any() else s.astype(bool)
+        elif s.dtype == object and kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+            table[col] = s.astype("float64")
+    return table
 
 
 def finish_files(out: Path, head: Sequence[str]) -> tuple[int, int]:

@@ -37,10 +37,7 @@ class EngineRunner:
 
     def key(self, scenario: Scenario) -> Hashable:
         """Runs with equal keys can share one engine call."""
-        try:
-            from sim.engine import structure_key  # type: ignore[attr-defined]
-        except ImportError:
-            from sim.compile import structure_key
+        from sim.compile import structure_key
 
         return structure_key(scenario)
 

@@ -74,3 +74,26 @@ def test_a_column_of_names_is_typed_the_same_whatever_the_batching(tmp_path: Pat
     seat, base = (set(v) for _, v in who)
     assert seat == {None} or all(pd.isna(x) for x in seat)
     assert base and base <= {"UK", "Russia", "both"}
+
+
+def _compare(out: Path, names: tuple[str, ...], batch: int) -> pd.DataFrame:
+    from analysis.sweep_plan import compare_plan
+
+    plan = compare_plan([read_source(scenarios.builtin(n)) for n in names], 15, 3, batch)
+    start(plan, out)
+    with SerialBackend() as b:
+        execute(plan, out, b, progress=False)
+    return pd.read_parquet(out / "runs.parquet")
+
+
+def test_scenarios_with_different_channels_give_one_table_whatever_the_batching(tmp_path: Path) -> None:
+    """no_back_channel has no UK-Russia columns: batches of one scenario, of both, or all runs in one batch give
+    the same table, the channel's yes/no outcome a nullable bool, its counts float64 with NaN."""
+    names = ("no_back_channel.yaml", "article_baseline.yaml")
+    tables = [_compare(tmp_path / f"b{batch}", names, batch) for batch in (5, 20, 30)]
+    for other in tables[1:]:
+        pd.testing.assert_frame_equal(tables[0], other)
+    runs = tables[0]
+    assert str(runs["UK-Russia:collapsed"].dtype) == "boolean" and runs["agreement"].dtype == bool
+    assert runs["UK-Russia:lifetime"].dtype == "float64"
+    assert runs["UK-Russia:collapsed"].isna().sum() == 15 and runs["UK-Russia:collapsed"].sum() == 15

@@ -90,3 +90,20 @@ def test_probe_catches_errors_dialogs_and_network(render_page: Callable, tmp_pat
     assert seen.report["probe"]["dialogs"] == ["alert: x"]
     assert any("undefinedFunction" in e for e in seen.script_errors)
     assert seen.report["probe"]["violations"] and seen.report["figures"] == []
+
+
+def test_real_compare_with_missing_outcomes_renders(render_page: Callable, tmp_path: Path) -> None:
+    """A compare of scenarios with and without a back channel (nullable outcome columns) renders every figure."""
+    import scenarios
+    from analysis.backends import SerialBackend
+    from analysis.sweep import execute, start
+    from analysis.sweep_plan import compare_plan, read_source
+
+    plan = compare_plan([read_source(scenarios.builtin(n)) for n in ("no_back_channel.yaml", "uk_listens.yaml")],
+                        12, 1, 10)
+    out = tmp_path / "cmp"
+    start(plan, out)
+    with SerialBackend() as b:
+        execute(plan, out, b, progress=False)
+    seen = check_rendered(render_page, write_dashboard(out), tmp_path)
+    assert [f["id"] for f in seen.report["figures"]] == ["fig-distributions", "fig-rates", "fig-ecdf", "fig-why"]
