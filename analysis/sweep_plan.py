@@ -179,6 +179,30 @@ def numeric_kind(source: Source, v: Vary) -> Vary:
     return replace(v, levels=tuple(float(x) for x in v.levels or ()))
 
 
+def whole_levels(source: Source, v: Vary) -> Vary:
+    """Float levels of a field that takes whole numbers (start:stop:count gives floats when its steps are not
+    whole): whole ones become ints; a fractional one is a DesignError line that says so and what to write."""
+    values = list(v.levels or ())
+    floats = [x for x in values if isinstance(x, float)]
+    if not floats or any(isinstance(x, bool) or not isinstance(x, int | float) for x in values):
+        return v
+    if _accepts(source, v.path, floats[0]):
+        return v  # a field that takes fractions
+    whole = next((w for w in dict.fromkeys(round(x) for x in floats) if _accepts(source, v.path, w)), None)
+    if whole is None or _accepts(source, v.path, whole + 0.5):
+        return v  # not an integer field, or every value is bad for another reason: the probes say why
+    fractional = [x for x in floats if not x.is_integer()]
+    if fractional:
+        lo, hi = round(values[0]), round(values[-1])
+        shown = ", ".join(f"{x:g}" for x in fractional[:4]) + (" ..." if len(fractional) > 4 else "")
+        if len(values) == 1:
+            fix = f"write a whole number, e.g. {math.floor(values[0])} or {math.ceil(values[0])}"
+        else:
+            fix = f"write a range whose steps are whole, e.g. {lo}:{hi}:{abs(hi - lo) + 1}, or list the values"
+        raise DesignError([v.line(f"takes whole numbers, but the values include {shown} ({fix})")])
+    return replace(v, levels=tuple(int(x) if isinstance(x, float) else x for x in values))
+
+
 def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
     """Every PATH must exist and every value (both ends of a range) must validate; DesignError otherwise.
 
@@ -186,12 +210,18 @@ def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
     """
     lines: list[str] = []
     data = source.data
+    checked = []
     for v in vary:
         try:
             own = resolve_path(data, v.path)
+            v = whole_levels(source, v)
         except PathError as e:
             lines.append(v.line(str(e)))
             continue
+        except DesignError as e:
+            lines += e.lines
+            continue
+        checked.append(v)
         for value in v.probes():
             try:
                 load_scenario_text(source.text, source.path, [override(v.path, value)])
@@ -201,7 +231,7 @@ def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
                     lines.append(v.line(f"value {value!r}: {where}{_unprefixed(p.message)}"))
     if lines:
         raise DesignError(list(dict.fromkeys(lines)))
-    return [numeric_kind(source, v) for v in vary]
+    return [numeric_kind(source, v) for v in checked]
 
 
 def sweep_plan(

@@ -55,6 +55,28 @@ def test_value_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(lines) == 1 and "value 'polite': unknown speaking style" in lines[0] and "allowed:" in lines[0]
 
 
+def test_a_range_that_misses_whole_numbers_is_refused_with_a_fix(capsys: pytest.CaptureFixture[str],
+                                                                 tmp_path: Path) -> None:
+    """patience takes whole numbers: 1:6:3 gives 1, 3.5, 6; the line says so and how to write it (in a sweep
+    file too, at the value's line); 1:7:4 lands on whole numbers and runs them as integers."""
+    lines = refused(capsys, "sweep", BASE, "--vary", "channels.UK-Russia.patience=1:6:3")
+    assert lines == ["--vary channels.UK-Russia.patience=1:6:3: channels.UK-Russia.patience: takes whole numbers, "
+                     "but the values include 3.5 (write a range whose steps are whole, e.g. 1:6:6, or list the "
+                     "values)"]
+    assert refused(capsys, "sweep", BASE, "--vary", "channels.UK-Russia.patience=2.5")[0].endswith(
+        "takes whole numbers, but the values include 2.5 (write a whole number, e.g. 2 or 3)")
+    exp = tmp_path / "exp.yaml"
+    exp.write_text(f"scenario: {BASE}\nsweep:\n  vary:\n    channels.UK-Russia.patience: [1, 2.5]\n")
+    assert refused(capsys, "sweep", str(exp))[0].startswith(f"{exp}:4:5: sweep.vary.channels.UK-Russia.patience: "
+                                                            "takes whole numbers")
+    out = tmp_path / "ok"
+    assert cli("sweep", BASE, "--vary", "channels.UK-Russia.patience=1:7:4", "--seeds", "1", "--out", str(out),
+               *QUICK) == 0
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert runs["channels.UK-Russia.patience"].tolist() == [1, 3, 5, 7]
+    assert runs["channels.UK-Russia.patience"].dtype == "int64"
+
+
 def test_bad_values_syntax_and_design(capsys: pytest.CaptureFixture[str]) -> None:
     assert refused(capsys, "sweep", BASE, "--vary", "actors.UK.capability=0:1:0")[0].startswith(
         "--vary actors.UK.capability=0:1:0: actors.UK.capability: '0:1:0': the count")
