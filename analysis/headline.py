@@ -1,0 +1,59 @@
+"""The few lines `dipsim sweep` prints when it finishes: how often each back channel collapsed, who did not listen,
+where across the design it collapsed least and most, and how often the talks agreed. Reads the runs table only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+MIN_SEEDS = 5  # design points with fewer runs are too noisy to name as "least" or "most"
+MAX_POINTS = 50  # beyond this many points (or in a Latin hypercube) the extremes would name noise
+
+
+def _point(key: object, params: Sequence[str]) -> str:
+    values = key if isinstance(key, tuple) else (key,)
+    shown = (f"{v:.3g}" if isinstance(v, float) else str(v) for v in values)
+    return ", ".join(f"{p}={v}" for p, v in zip(params, shown, strict=True))
+
+
+def _extremes(runs: pd.DataFrame, params: Sequence[str], column: str) -> str:
+    """`; least at P=v: 41%, most at P=w: 100%` over design points with at least MIN_SEEDS runs each, else ''."""
+    if not params:
+        return ""
+    groups = runs.groupby(list(params), sort=True, dropna=False)[column]
+    if groups.ngroups > MAX_POINTS:
+        return ""
+    rates = groups.mean()[groups.count() >= MIN_SEEDS].astype(float).dropna()
+    if len(rates) < 2 or rates.min() == rates.max():
+        return ""
+    lo, hi = rates.idxmin(), rates.idxmax()
+    return f"; least at {_point(lo, params)}: {rates[lo]:.0%}, most at {_point(hi, params)}: {rates[hi]:.0%}"
+
+
+def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
+    """One line per back channel (collapse rate, median lifetime, the design points where it collapsed least and
+    most), one on who did not listen, and one on agreement. ``params``: the varied paths of a grid whose points
+    may be named (pass none for a Latin hypercube: its points are samples, not settings to compare)."""
+    lines = []
+    for col in [c for c in runs.columns if c.endswith(":collapsed")]:
+        channel = col.removesuffix(":collapsed")
+        collapsed = runs[col].astype("boolean")
+        if collapsed.isna().all():
+            continue
+        line = f"{channel} collapsed in {collapsed.mean():.0%} of runs"
+        if f"{channel}:lifetime" in runs.columns:
+            line += f" (median lifetime {runs[f'{channel}:lifetime'].median():g} rounds)"
+        lines.append(line + _extremes(runs.assign(**{col: collapsed}), params, col))
+        who = runs.get(f"{channel}:did_not_listen")
+        if who is not None and who.notna().any():
+            shares = who.dropna().value_counts(normalize=True)
+            said = ", ".join(f"{'neither' if w == 'both' else w} {s:.0%}" for w, s in shares.items())
+            lines.append(f"  who did not listen when it collapsed: {said}")
+    if "agreement" in runs.columns:
+        agreed = runs["agreement"].astype("boolean")
+        line = f"agreement in {agreed.mean():.0%} of runs"
+        if agreed.any() and "agreement_round" in runs.columns:
+            line += f" (median round {runs['agreement_round'].median():g})"
+        lines.append(line + _extremes(runs.assign(agreement=agreed), params, "agreement"))
+    return lines
