@@ -187,3 +187,7 @@ def test_keep_rounds(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     assert sorted(rounds["run_id"].unique()) == [0, 1, 2, 3]
     assert rounds["round"].max() == 52 and {"position", "trust", "contact"} <= set(rounds["series"])
     assert json.loads((out / "manifest.json").read_text())["keep_rounds"] is True
+    plain = tmp_path / "plain"  # the runs table is the one a sweep without --keep-rounds writes
+    assert cli("sweep", BASE, "--vary", "actors.UK.strategy.openness=0.1,0.9", "--seeds", "2", "--out", str(plain),
+               *QUICK) == 0
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), pd.read_parquet(plain / "runs.parquet"))
