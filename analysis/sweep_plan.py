@@ -16,9 +16,9 @@ from typing import Any
 
 from analysis.designs import Design, DesignError, Vary, column_kind, make_design
 from analysis.sweep_io import file_hash, seeds_of
-from analysis.sweep_tasks import EngineRunner, RunSpec, Task, override
+from analysis.sweep_tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.errors import ScenarioError, dotted
-from sim.loader import load_scenario, load_scenario_text
+from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path
 from sim.yamlio import parse_yaml
 
@@ -153,10 +153,16 @@ def _unprefixed(message: str) -> str:
     return message.split(": ", 1)[1] if message.startswith("--set ") and ": " in message else message
 
 
+def _probe(source: Source, path: str, value: Any) -> None:
+    """Build the scenario with ``path`` set to ``value`` as a worker will (parsed once; the loader's located
+    ScenarioError when it is invalid)."""
+    build_scenario(source.path, source.text, {path: value})
+
+
 def _accepts(source: Source, path: str, value: Any) -> bool:
     """Whether the scenario validates with ``path`` set to ``value``."""
     try:
-        load_scenario_text(source.text, source.path, [override(path, value)])
+        _probe(source, path, value)
     except ScenarioError:
         return False
     return True
@@ -224,7 +230,7 @@ def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
         checked.append(v)
         for value in v.probes():
             try:
-                load_scenario_text(source.text, source.path, [override(v.path, value)])
+                _probe(source, v.path, value)
             except ScenarioError as e:
                 for p in e.problems:
                     where = "" if tuple(p.path) == own else f"{dotted(p.path)}: "

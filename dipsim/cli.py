@@ -9,6 +9,7 @@ import argparse
 import importlib
 import os
 import sys
+from typing import TextIO
 
 from sim.errors import ScenarioError
 
@@ -30,7 +31,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _ReaderMayLeave:
+    """stdout that stops writing once its reader has gone (`dipsim sweep ... | head`) while the work goes on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream, self._gone = stream, False
+
+    def _left(self) -> None:
+        self._gone = True
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())  # Python's own final flush succeeds
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._left()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._left()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    if not isinstance(sys.stdout, _ReaderMayLeave) and hasattr(sys.stdout, "fileno"):
+        try:
+            sys.stdout.fileno()
+            sys.stdout = _ReaderMayLeave(sys.stdout)  # type: ignore[assignment]
+        except (OSError, ValueError):  # no real file behind it (a test's capture): leave it
+            pass
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)

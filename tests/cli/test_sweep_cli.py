@@ -191,3 +191,18 @@ def test_keep_rounds(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     assert cli("sweep", BASE, "--vary", "actors.UK.strategy.openness=0.1,0.9", "--seeds", "2", "--out", str(plain),
                *QUICK) == 0
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), pd.read_parquet(plain / "runs.parquet"))
+
+
+def test_a_reader_that_leaves_early_does_not_stop_the_sweep(tmp_path: Path) -> None:
+    """`dipsim sweep ... | head -1`: the first line is read, the pipe closes, the sweep still finishes (exit 0)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "s"
+    argv = ["sweep", BASE, "--vary", "actors.UK.strategy.openness=0,1", "--seeds", "20", "--out", str(out), *QUICK]
+    proc = subprocess.Popen([sys.executable, "-m", "dipsim", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stdout.readline().startswith(b"sweep: 2 points")
+    proc.stdout.close()  # the reader leaves
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err.decode()
+    assert b"Error" not in err and len(pd.read_parquet(out / "runs.parquet")) == 40
