@@ -31,6 +31,12 @@ def _extremes(runs: pd.DataFrame, params: Sequence[str], column: str) -> str:
     return f"; least at {_point(lo, params)}: {rates[lo]:.0%}, most at {_point(hi, params)}: {rates[hi]:.0%}"
 
 
+def needed(columns: Sequence[str], params: Sequence[str]) -> list[str]:
+    """The columns of a runs table the headline reads (so a large table need not be loaded whole)."""
+    suffixes = (":collapsed", ":lifetime", ":did_not_listen")
+    return [c for c in columns if c in params or c in ("agreement", "agreement_round") or c.endswith(suffixes)]
+
+
 def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
     """One line per back channel (collapse rate, median lifetime, the design points where it collapsed least and
     most), one on who did not listen, and one on agreement. ``params``: the varied paths of a grid whose points

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.result import is_optional_round
@@ -203,44 +204,128 @@ def read_failures(out: Path) -> list[dict[str, Any]]:
     return sorted(records, key=lambda r: r["run_id"])
 
 
-def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
-    """All parts as one table sorted by run_id (empty parts skipped; ``head`` columns when none has rows)."""
-    frames = [pd.read_parquet(p) for p in sorted((out / PARTS).glob("part-*.parquet"))]
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run_id", "seed") else object) for c in head})
-    table = pd.concat(frames, ignore_index=True, sort=False)
-    return harmonized(table.sort_values("run_id", kind="stable").reset_index(drop=True), head)
+ROW_GROUP = 65_536  # rows of runs.parquet written at a time (the parts are read one by one)
 
 
-def harmonized(table: pd.DataFrame, head: Sequence[str]) -> pd.DataFrame:
-    """Outcome column types fixed by the whole table, never by how its runs were batched.
+def _kind(field: pa.Field) -> str | None:
+    """What a part's column holds: bool, int, float, str, other (None for an all-null column)."""
+    t = field.type
+    if pa.types.is_null(t):
+        return None
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_floating(t):
+        return "float"
+    return "str" if pa.types.is_string(t) or pa.types.is_large_string(t) else "other"
+
+
+def _nulls(path: Path, meta: pq.FileMetaData, j: int, name: str) -> int:
+    """Missing values of column ``j`` of a part, from its statistics (read from the data where they lack them)."""
+    stats = [meta.row_group(g).column(j).statistics for g in range(meta.num_row_groups)]
+    if all(st is not None and st.has_null_count for st in stats):
+        return sum(st.null_count for st in stats)
+    return pq.read_table(path, columns=[name]).column(0).null_count
+
+
+def column_types(paths: Sequence[Path]) -> dict[str, str]:
+    """The pandas dtype of every column over all parts, in order of first appearance, from the parts' metadata.
 
     An outcome that only some runs' scenarios have (a compare of scenarios with different channels, a sweep over
     population sizes) is missing in the others: a part may lack the column, hold it whole, or mix the two.
-    Whatever the mix, a yes/no outcome ends as bool (nullable ``boolean`` where some runs lack it) and a number
-    with gaps as float64 with NaN.
+    Whatever the mix and the batching, a yes/no outcome is bool (nullable ``boolean`` where some runs lack it),
+    a count int64 (float64 with NaN where some lack it), a number float64, a name text.
     """
-    for col in table.columns:
-        if col in head:
-            continue
-        s = table[col]
-        kind = pd.api.types.infer_dtype(s, skipna=True)
-        if kind == "boolean" and s.dtype != bool:
-            table[col] = s.astype("boolean") if s.isna().any() else s.astype(bool)
-        elif s.dtype == object and kind in ("integer", "floating", "mixed-integer-float", "decimal"):
-            table[col] = s.astype("float64")
-    return table
+    kinds: dict[str, set[str]] = {}
+    gaps: dict[str, bool] = {}
+    count: dict[str, int] = {}
+    for path in paths:
+        meta = pq.ParquetFile(path).metadata
+        for j, field in enumerate(meta.schema.to_arrow_schema()):
+            name, kind = field.name, _kind(field)
+            kinds.setdefault(name, set())
+            count[name] = count.get(name, 0) + 1
+            nulls = meta.num_rows if kind is None else _nulls(path, meta, j, name)
+            gaps[name] = gaps.get(name, False) or nulls > 0
+            if kind is not None:
+                kinds[name].add(kind)
+    return {name: _dtype(k, gaps[name] or count[name] < len(paths)) for name, k in kinds.items()}
+
+
+def _dtype(kinds: set[str], gaps: bool) -> str:
+    if not kinds:
+        return "object"  # missing in every run
+    if kinds == {"bool"}:
+        return "boolean" if gaps else "bool"
+    if kinds == {"int"}:
+        return "float64" if gaps else "int64"
+    if kinds <= {"int", "float"}:
+        return "float64"
+    return "str"  # names, or mixed kinds
+
+
+def conform(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """A part's table with every column of ``types``, in that order and of that dtype (missing: NA)."""
+    frame = frame.reindex(columns=list(types))
+    for name, dtype in types.items():
+        if str(frame[name].dtype) != dtype:
+            frame[name] = frame[name].astype(dtype)
+    return frame
+
+
+def _empty(head: Sequence[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run_id", "seed") else object) for c in head})
+
+
+def _parts(out: Path) -> list[Path]:
+    """The finished parts that hold rows, in batch order (= run_id order: batches are consecutive run ids)."""
+    return [p for p in sorted((out / PARTS).glob("part-*.parquet")) if pq.ParquetFile(p).metadata.num_rows]
+
+
+def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
+    """All parts as one table in memory, sorted by run_id and typed like ``runs.parquet``."""
+    paths = _parts(out)
+    if not paths:
+        return _empty(head)
+    types = column_types(paths)
+    table = pd.concat([conform(pd.read_parquet(p), types) for p in paths], ignore_index=True)
+    return table.sort_values("run_id", kind="stable").reset_index(drop=True)
+
+
+def write_runs(out: Path, head: Sequence[str]) -> int:
+    """Stream the parts into ``runs.parquet`` (atomically) one part at a time, so memory stays flat however many
+    runs the sweep has; the same table ``combine`` builds. Returns the rows written."""
+    paths, tmp = _parts(out), out / "runs.parquet.tmp"
+    if not paths:
+        _empty(head).to_parquet(tmp, index=False)
+        os.replace(tmp, out / "runs.parquet")
+        return 0
+    types = column_types(paths)
+    schema = pa.Schema.from_pandas(pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()}),
+                                   preserve_index=False)
+    rows, last, pending = 0, -1, []
+    with pq.ParquetWriter(tmp, schema) as writer:
+        for i, path in enumerate(paths):
+            frame = conform(pd.read_parquet(path), types)
+            ids = frame["run_id"]
+            if not ids.is_monotonic_increasing or int(ids.iloc[0]) <= last:
+                raise ValueError(f"{path}: runs out of order (each part must follow the one before)")
+            last = int(ids.iloc[-1])
+            pending.append(frame)
+            if sum(len(f) for f in pending) >= ROW_GROUP or i == len(paths) - 1:
+                batch = pd.concat(pending, ignore_index=True)
+                writer.write_table(pa.Table.from_pandas(batch, schema=schema, preserve_index=False))
+                rows, pending = rows + len(batch), []
+    os.replace(tmp, out / "runs.parquet")
+    return rows
 
 
 def finish_files(out: Path, head: Sequence[str]) -> tuple[int, int]:
     """Write runs.parquet and failures.jsonl from the parts (atomically); return (rows, failures)."""
-    table = combine(out, head)
-    tmp = out / "runs.parquet.tmp"
-    table.to_parquet(tmp, index=False)
-    os.replace(tmp, out / "runs.parquet")
+    rows = write_runs(out, head)
     failures = read_failures(out)
     tmp = out / "failures.jsonl.tmp"
     tmp.write_text("".join(json.dumps(f, default=str) + "\n" for f in failures))
     os.replace(tmp, out / "failures.jsonl")
-    return len(table), len(failures)
+    return rows, len(failures)

@@ -245,3 +245,19 @@ def test_merge_columns_orders_by_run_and_fills_missing_keys() -> None:
     assert list(mixed) == ["a", "b"]
     assert mixed == {"a": [False, True, True], "b": [None, None, 7]}
     assert merge_columns([]) == {}
+
+
+def test_runs_table_is_streamed_part_by_part(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """runs.parquet is written a few parts at a time (row groups), and is the table the parts make in memory."""
+    from analysis import sweep_io
+
+    out = tmp_path / "s"
+    whole = _sweep(_plan(tiny, batch=3), out)
+    monkeypatch.setattr(sweep_io, "ROW_GROUP", 10)
+    rows, _ = sweep_io.finish_files(out, _plan(tiny, batch=3).head)
+    import pyarrow.parquet as pq
+
+    groups = pq.ParquetFile(out / "runs.parquet").metadata.num_row_groups
+    assert rows == len(whole) == 50 and groups == 5  # parts of 3 rows, flushed at >= 10: 12, 12, 12, 12, 2
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), whole)
+    pd.testing.assert_frame_equal(sweep_io.combine(out, []), whole)
