@@ -24,6 +24,7 @@ from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
 from analysis.figures.tables import events_frame, key_facts, outcome_summary, story_lines
 from analysis.figures.trust import trust_figure
+from analysis.sweep_io import combine
 
 MAX_DETAILED = 60  # above this many actors the trust heatmap and the network are skipped
 MAX_MENU = 40  # outcomes offered in a figure's menu (all of them stay in the tables)
@@ -177,11 +178,7 @@ def _read_runs(d: Path) -> pd.DataFrame:
     try:
         return read_table(d, "runs")
     except FileNotFoundError:
-        parts = [pd.read_parquet(p) for p in sorted((d / "parts").glob("part-*.parquet"))]
-        parts = [p for p in parts if len(p)]
-        if parts:
-            return pd.concat(parts, ignore_index=True, sort=False).sort_values("run_id", kind="stable")
-        return pd.DataFrame({"run_id": pd.Series(dtype="int64"), "seed": pd.Series(dtype="int64")})
+        return combine(d, ("run_id", "seed"))  # typed as runs.parquet will be
 
 
 def _cut_note(outs: list[str]) -> list[str]:
