@@ -1,7 +1,9 @@
 """Outcome distributions side by side: one summary row per outcome, one column per scenario.
 
 Reads only the runs table (a ``scenario`` column plus outcome columns); a flag outcome (bool) is
-summarised by its rate, a numeric outcome by its median, as ``"<column> (rate)"`` / ``"(median)"``.
+summarised by its rate, a numeric outcome by its median, as ``"<column> (rate)"`` / ``"(median)"``, and a
+few-valued name outcome (who did not listen) by the share of each name where it has one,
+``"<column> = <name> (share)"``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 ID_COLUMNS = ("run_id", "seed", "scenario")
-_KEY_SUFFIXES = (":collapsed", ":lifetime")
+_KEY_SUFFIXES = (":collapsed", ":lifetime", ":did_not_listen")
+MAX_NAMES = 6  # a text outcome with more distinct values is not summarised
 _KEY_COLUMNS = ("agreement", "agreement_round", "polarization")
 
 
@@ -46,6 +49,11 @@ def summarize(table: pd.DataFrame, order: Sequence[str] | None = None, columns: 
                 stats.setdefault(f"{col} (rate)", {})[name] = float(values.mean()) if len(values) else float("nan")
             elif pd.api.types.is_numeric_dtype(table[col]):
                 stats.setdefault(f"{col} (median)", {})[name] = float(series.median())
+            elif 0 < (names := table[col].dropna().astype(str)).nunique() <= MAX_NAMES:
+                shares = series.dropna().astype(str).value_counts(normalize=True)
+                for value in sorted(names.unique()):  # NaN: no run of this scenario has a name there
+                    share = float(shares.get(value, 0.0)) if len(shares) else float("nan")
+                    stats.setdefault(f"{col} = {value} (share)", {})[name] = share
     return pd.DataFrame(stats).T.reindex(columns=order)
 
 

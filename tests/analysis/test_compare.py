@@ -55,3 +55,13 @@ def test_flags_with_gaps_are_rates() -> None:
     table = pd.DataFrame({"scenario": ["a", "a", "b"], "X-Y:collapsed": pd.Series([True, False, None], dtype=object)})
     s = summarize(table)
     assert s.loc["X-Y:collapsed (rate)", "a"] == 0.5 and np.isnan(s.loc["X-Y:collapsed (rate)", "b"])
+
+
+def test_who_did_not_listen_is_summarised_by_shares() -> None:
+    table = pd.DataFrame({"scenario": ["a"] * 4 + ["b"] * 2,
+                          "X-Y:did_not_listen": ["X", "X", "both", None, None, None]})
+    s = summarize(table)
+    assert list(s.index) == ["runs", "X-Y:did_not_listen = X (share)", "X-Y:did_not_listen = both (share)"]
+    assert s.loc["X-Y:did_not_listen = X (share)", "a"] == 2 / 3
+    assert np.isnan(s.loc["X-Y:did_not_listen = X (share)", "b"])  # no collapse in b: no share to give
+    assert "X-Y:did_not_listen" in key_columns(table.assign(**{"X-Y:lifetime": 1}))
