@@ -133,6 +133,21 @@ def cells(source: Source) -> int:
     return n * n * k
 
 
+POOL_START_SECONDS = 0.4  # starting a local process pool here (forkserver, imports): a sweep shorter runs alone
+
+
+def serial_seconds(plan: Plan) -> float:
+    """A rough, rather high guess of a plan's time in one process, to decide whether starting a pool is worth it:
+    per run and round 0.6 µs plus 35 ns per actor pair × issue (the article baseline's fixed cost and a complete
+    population's cost per pair, docs/performance.md)."""
+    per_source = plan.total / max(len(plan.sources), 1)
+    total = 0.0
+    for source in plan.sources:
+        rounds = source.data.get("rounds")
+        total += per_source * (rounds if isinstance(rounds, int) else 1) * (0.6e-6 + 35e-9 * cells(source))
+    return total
+
+
 def auto_batch(total: int, workers: int, weight: int = 1) -> int:
     """Default batch size: as many runs as keep ``weight`` (actors² × issues) within the caches, at most
     DEFAULT_BATCH, and ~4 batches per worker so small sweeps use every core (but not below 16 runs when they fit)."""

@@ -18,12 +18,14 @@ from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboa
 from analysis.sweep_io import read_json
 from analysis.sweep_plan import (
     DEFAULT_BATCH,
+    POOL_START_SECONDS,
     Plan,
     Source,
     auto_batch,
     cells,
     check_counts,
     read_source,
+    serial_seconds,
     sweep_plan,
 )
 from analysis.sweepfile import is_sweep_data, parse_sweep
@@ -120,10 +122,17 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, Path]:
     return plan, out
 
 
+def workers_of(args: argparse.Namespace, plan: Plan) -> int | None:
+    """--workers; else one process for a sweep shorter than a pool takes to start; else None (every core)."""
+    if args.workers is None and args.backend == "local" and serial_seconds(plan) < POOL_START_SECONDS:
+        return 1
+    return args.workers
+
+
 def batch_size(args: argparse.Namespace, plan: Plan) -> int:
     """--batch-size, else a default sized to the scenario that gives every worker several batches."""
     weight = max(cells(s) for s in plan.sources)
-    return args.batch_size or auto_batch(plan.total, args.workers or cpu_count(), weight)
+    return args.batch_size or auto_batch(plan.total, workers_of(args, plan) or cpu_count(), weight)
 
 
 def source_seed(source: Source) -> int | None:
@@ -163,9 +172,12 @@ def launch(plan: Plan, out: Path, args: argparse.Namespace, *, new: bool, runner
             raise DesignError([f"--out {out}: {e}"]) from e
     elif read_json(out / "manifest.json").get("status") == "done":
         print(f"{out} is already complete; rebuilding runs.parquet from its parts")
+    workers = workers_of(args, plan)
     try:
-        with make_backend(args.backend, args.workers, args.scheduler) as backend:
-            print(f"running on {backend.describe()}", flush=True)
+        with make_backend(args.backend, workers, args.scheduler) as backend:
+            small = workers == 1 and args.workers is None
+            print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else ""),
+                  flush=True)
             summary = execute(plan, out, backend, runner, progress=not args.no_progress)
     except BrokenProcessPool as e:
         print(f"error: a worker process died ({e}); finished batches are saved in {out}: "

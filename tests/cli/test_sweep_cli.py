@@ -206,3 +206,16 @@ def test_a_reader_that_leaves_early_does_not_stop_the_sweep(tmp_path: Path) -> N
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err.decode()
     assert b"Error" not in err and len(pd.read_parquet(out / "runs.parquet")) == 40
+
+
+def test_a_short_sweep_runs_in_one_process_unless_told(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Starting a pool takes longer than 20 runs of the article take: without --workers they run in this process;
+    --workers 2 still gets a pool, and the rows are the same."""
+    argv = ["sweep", BASE, "--vary", "actors.UK.strategy.openness=0,1", "--seeds", "10", "--no-progress",
+            "--no-dashboard"]
+    assert cli(*argv, "--out", str(tmp_path / "a")) == 0
+    assert "running on 1 worker (serial) (a short sweep; --workers N for a pool)" in capsys.readouterr().out
+    assert cli(*argv, "--out", str(tmp_path / "b"), "--workers", "2") == 0
+    assert "running on 2 workers (local)" in capsys.readouterr().out
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / "runs.parquet"),
+                                  pd.read_parquet(tmp_path / "b" / "runs.parquet"))
