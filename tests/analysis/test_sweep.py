@@ -235,18 +235,6 @@ def test_typed_columns_make_the_table_the_rows_make(tmp_path: Path) -> None:
     assert fast["UK-Russia:lifetime"].dtype == np.int64 and len(fast) == 24
 
 
-def test_merge_columns_orders_by_run_and_fills_missing_keys() -> None:
-    from analysis.sweep_io import merge_columns
-
-    typed = merge_columns([([1, 3], {"a": np.array([1.0, 3.0])}), ([0, 2], {"a": np.array([0.0, np.nan])})])
-    np.testing.assert_array_equal(typed["a"], [0.0, 1.0, np.nan, 3.0])
-    late = ([2], {"a": np.array([True]), "b": np.array([7])})
-    mixed = merge_columns([late, ([0, 1], {"a": np.array([False, True])})])
-    assert list(mixed) == ["a", "b"]
-    assert mixed == {"a": [False, True, True], "b": [None, None, 7]}
-    assert merge_columns([]) == {}
-
-
 def test_runs_table_is_streamed_part_by_part(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """runs.parquet is written a few parts at a time (row groups), and is the table the parts make in memory."""
     from analysis import sweep_io

@@ -1,0 +1,168 @@
+"""Typed tables of a sweep: one batch's rows built from its columns, and the column types across all batches.
+
+A worker builds its batch's table (``to_frame``) from the engine's typed outcome arrays (or a run function's
+Python values, typed here); ``column_types`` then fixes each column's type over every part from the parts'
+metadata, so ``runs.parquet`` never depends on how the runs were batched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral, Real
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.result import is_optional_round
+
+Columns = dict[str, "np.ndarray | list[Any]"]  # outcome columns: typed arrays, or lists of Python values
+
+
+def _is_bool(v: Any) -> bool:
+    return isinstance(v, (bool, np.bool_))
+
+
+def _outcome_column(key: str, values: np.ndarray | list[Any]) -> pd.Series:
+    """Type one outcome column: a typed array as it is; Python values as bool, int64, or float64 (NaN for None,
+    and for optional rounds)."""
+    if isinstance(values, np.ndarray):
+        return pd.Series(values, copy=False)
+    present = [v for v in values if v is not None]
+    optional = is_optional_round(key)
+    if present and all(_is_bool(v) for v in present):
+        return pd.Series(values, dtype=bool if len(present) == len(values) else "boolean")
+    complete = len(present) == len(values)
+    if complete and not optional and all(isinstance(v, Integral) and not _is_bool(v) for v in present):
+        return pd.Series(values, dtype="int64")
+    if all(isinstance(v, Real) for v in present):
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    return pd.Series(values, dtype=object)
+
+
+def _vary_column(kind: str, values: list[Any]) -> pd.Series:
+    """Type one varied-path column by its design-wide kind (see ``designs.column_kind``)."""
+    if kind == "bool":
+        return pd.Series(values, dtype=object if any(v is None for v in values) else bool)
+    if kind == "int":
+        return pd.Series(values, dtype="int64")
+    if kind == "float":
+        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
+    return pd.Series([None if v is None else str(v) for v in values], dtype=object)
+
+
+def merge_columns(parts: Sequence[tuple[Sequence[int], Columns]]) -> Columns:
+    """The outcome columns of several groups of runs, ``(run_ids, columns)`` each, as one set ordered by run_id.
+
+    Keys come in the order of first appearance by run_id; a run without a key gets None there (the column then
+    holds Python values and is typed like any list).
+    """
+    parts = sorted((p for p in parts if len(p[0])), key=lambda p: min(p[0]))
+    if not parts:
+        return {}
+    order = np.argsort(np.concatenate([np.asarray(ids) for ids, _ in parts]), kind="stable")
+    keys = list(dict.fromkeys(k for _, cols in parts for k in cols))
+    typed = all(set(cols) == set(keys) and all(isinstance(v, np.ndarray) for v in cols.values()) for _, cols in parts)
+    if typed:
+        return {k: np.concatenate([cols[k] for _, cols in parts])[order] for k in keys}
+    out: Columns = {}
+    for k in keys:
+        values = [v for ids, cols in parts for v in (_as_list(cols[k]) if k in cols else [None] * len(ids))]
+        out[k] = [values[i] for i in order.tolist()]
+    return out
+
+
+def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
+    """Python values of a column (NaN back to None: an array stores a missing value as NaN)."""
+    if isinstance(values, list):
+        return values
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in values.tolist()]
+    return values.tolist()
+
+
+def to_frame(ids: dict[str, list[Any]], points: dict[str, list[Any]], vary_kinds: dict[str, str],
+             outcomes: Columns) -> pd.DataFrame:
+    """One batch as a typed table: run_id, seed, [scenario], varied paths (typed by ``vary_kinds``), outcomes."""
+    cols: dict[str, pd.Series] = {
+        "run_id": pd.Series(ids["run_id"], dtype="int64"),
+        "seed": pd.Series(ids["seed"], dtype="int64"),
+    }
+    if "scenario" in ids:
+        cols["scenario"] = pd.Series(ids["scenario"], dtype=object)
+    for path, kind in vary_kinds.items():
+        cols[path] = _vary_column(kind, points[path])
+    for key, values in outcomes.items():
+        if key not in cols:
+            cols[key] = _outcome_column(key, values)
+    return pd.DataFrame(cols)
+
+
+def _kind(field: pa.Field) -> str | None:
+    """What a part's column holds: bool, int, float, str, other (None for an all-null column)."""
+    t = field.type
+    if pa.types.is_null(t):
+        return None
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_floating(t):
+        return "float"
+    return "str" if pa.types.is_string(t) or pa.types.is_large_string(t) else "other"
+
+
+def _nulls(path: Path, meta: pq.FileMetaData, j: int, name: str) -> int:
+    """Missing values of column ``j`` of a part, from its statistics (read from the data where they lack them)."""
+    stats = [meta.row_group(g).column(j).statistics for g in range(meta.num_row_groups)]
+    if all(st is not None and st.has_null_count for st in stats):
+        return sum(st.null_count for st in stats)
+    return pq.read_table(path, columns=[name]).column(0).null_count
+
+
+def column_types(paths: Sequence[Path]) -> dict[str, str]:
+    """The pandas dtype of every column over all parts, in order of first appearance, from the parts' metadata.
+
+    An outcome that only some runs' scenarios have (a compare of scenarios with different channels, a sweep over
+    population sizes) is missing in the others: a part may lack the column, hold it whole, or mix the two.
+    Whatever the mix and the batching, a yes/no outcome is bool (nullable ``boolean`` where some runs lack it),
+    a count int64 (float64 with NaN where some lack it), a number float64, a name text.
+    """
+    kinds: dict[str, set[str]] = {}
+    gaps: dict[str, bool] = {}
+    count: dict[str, int] = {}
+    for path in paths:
+        meta = pq.ParquetFile(path).metadata
+        for j, field in enumerate(meta.schema.to_arrow_schema()):
+            name, kind = field.name, _kind(field)
+            kinds.setdefault(name, set())
+            count[name] = count.get(name, 0) + 1
+            nulls = meta.num_rows if kind is None else _nulls(path, meta, j, name)
+            gaps[name] = gaps.get(name, False) or nulls > 0
+            if kind is not None:
+                kinds[name].add(kind)
+    return {name: _dtype(k, gaps[name] or count[name] < len(paths)) for name, k in kinds.items()}
+
+
+def _dtype(kinds: set[str], gaps: bool) -> str:
+    if not kinds:
+        return "object"  # missing in every run
+    if kinds == {"bool"}:
+        return "boolean" if gaps else "bool"
+    if kinds == {"int"}:
+        return "float64" if gaps else "int64"
+    if kinds <= {"int", "float"}:
+        return "float64"
+    return "str"  # names, or mixed kinds
+
+
+def conform(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
+    """A part's table with every column of ``types``, in that order and of that dtype (missing: NA)."""
+    frame = frame.reindex(columns=list(types))
+    for name, dtype in types.items():
+        if str(frame[name].dtype) != dtype:
+            frame[name] = frame[name].astype(dtype)
+    return frame
