@@ -64,6 +64,7 @@ class SweepFile:
     samples: int | None
     seeds: int | None
     seed: int | None
+    where: str = ""  # `FILE:LINE:COL` of the `sweep:` block's design (or of the block), for design errors
 
 
 def is_sweep_data(data: dict[str, Any]) -> bool:
@@ -89,6 +90,8 @@ def _problems(doc: Document, err: ValidationError) -> list[Problem]:
             msg = f"unknown key {loc[-1]!r} ({did_you_mean(str(loc[-1]), _fields(loc[:-1]))})"
         elif e["type"] == "missing":
             msg = "required key is missing"
+        elif e["type"] == "dict_type" and loc == ("sweep", "vary"):
+            msg = f"expected PATH: VALUES entries, e.g. `actors.UK.strategy.openness: 0:1:5` (got {e.get('input')!r})"
         else:
             msg = f"{e['msg']} (got {e.get('input')!r})"
         out.append(doc.problem(loc, msg))
@@ -135,7 +138,9 @@ def parse_sweep(doc: Document, text: str | None = None) -> SweepFile:
     if lines:
         raise DesignError(lines)
     block = model.sweep
-    return SweepFile(Path(doc.file), scenario, tuple(vary), block.design, block.samples, block.seeds, block.seed)
+    line, col = doc.locate(("sweep", "design") if "design" in (doc.data.get("sweep") or {}) else ("sweep",))
+    return SweepFile(Path(doc.file), scenario, tuple(vary), block.design, block.samples, block.seeds, block.seed,
+                     f"{doc.file}:{line}:{col}")
 
 
 def load_sweep(path: str | Path) -> SweepFile:

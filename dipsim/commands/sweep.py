@@ -115,6 +115,9 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, Path]:
         root = scenario_seed if scenario_seed is not None else 0
     design = args.design or design
     samples = args.samples if args.samples is not None else (samples if design == "lhs" else None)
+    if design == "lhs" and samples is None and is_sweep_data(doc.data) and not args.design:
+        raise DesignError([f"{sf.where}: sweep.design: an lhs design needs `samples: N` in the sweep block "
+                           "(or --samples N)"])
     plan = sweep_plan(source, vary, design, samples, args.seeds or seeds or DEFAULT_SEEDS, root, DEFAULT_BATCH)
     plan.batch_size = batch_size(args, plan)
     plan.keep_rounds = args.keep_rounds

@@ -102,6 +102,11 @@ def test_sweep_file_errors_are_located(capsys: pytest.CaptureFixture[str], tmp_p
     assert lines[0].startswith(f"{exp}:4:5: sweep.vary.actors.UK.strategy.openess: actors.UK.strategy has no field")
     exp.write_text(f"scenario: {BASE}\nsweep:\n  seed: 1\n  sample: 3\n")
     assert refused(capsys, "sweep", str(exp))[0].startswith(f"{exp}:4:3: sweep.sample: unknown key 'sample'")
+    exp.write_text(f"scenario: {BASE}\nsweep:\n  design: lhs\n  vary: {{actors.UK.strategy.openness: '0:1'}}\n")
+    assert refused(capsys, "sweep", str(exp)) == [f"{exp}:3:3: sweep.design: an lhs design needs `samples: N` in "
+                                                  "the sweep block (or --samples N)"]
+    exp.write_text(f"scenario: {BASE}\nsweep:\n  vary: [actors.UK.strategy.openness]\n")
+    assert refused(capsys, "sweep", str(exp))[0].startswith(f"{exp}:3:3: sweep.vary: expected PATH: VALUES entries")
 
 
 def test_sweep_prints_count_and_writes_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
