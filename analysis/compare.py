@@ -59,7 +59,9 @@ def summarize(table: pd.DataFrame, order: Sequence[str] | None = None, columns: 
 
 def format_table(summary: pd.DataFrame) -> str:
     """The summary as aligned text (counts as integers, other figures to 3 significant digits)."""
-    shown = summary.map(lambda v: "-" if pd.isna(v) else f"{v:.3g}")
-    if "runs" in summary.index:
-        shown.loc["runs"] = summary.loc["runs"].map(lambda v: f"{int(v)}")
+    def cell(row: str, v: float) -> str:
+        return "-" if pd.isna(v) else f"{int(v)}" if row == "runs" else f"{v:.3g}"
+
+    shown = pd.DataFrame([[cell(row, v) for v in summary.loc[row]] for row in summary.index],
+                         index=summary.index, columns=summary.columns, dtype=object)
     return shown.to_string()

@@ -65,3 +65,10 @@ def test_who_did_not_listen_is_summarised_by_shares() -> None:
     assert s.loc["X-Y:did_not_listen = X (share)", "a"] == 2 / 3
     assert np.isnan(s.loc["X-Y:did_not_listen = X (share)", "b"])  # no collapse in b: no share to give
     assert "X-Y:did_not_listen" in key_columns(table.assign(**{"X-Y:lifetime": 1}))
+
+
+def test_one_scenario_prints_too() -> None:
+    """A comparison of one scenario (a baseline on its own) prints its column."""
+    table = _table()
+    text = format_table(summarize(table[table["scenario"] == "baseline"], columns=key_columns(table))).splitlines()
+    assert text[0].split() == ["baseline"] and text[1].split() == ["runs", "10"]
