@@ -11,6 +11,11 @@ MIN_SEEDS = 5  # design points with fewer runs are too noisy to name as "least" 
 MAX_POINTS = 50  # beyond this many points (or in a Latin hypercube) the extremes would name noise
 
 
+def _share(x: float) -> str:
+    """A share as a whole percentage; "<1%" and ">99%" where rounding would say 0 % or 100 % and it is not."""
+    return "<1%" if 0 < x < 0.005 else ">99%" if 0.995 <= x < 1 else f"{x:.0%}"
+
+
 def _point(key: object, params: Sequence[str]) -> str:
     values = key if isinstance(key, tuple) else (key,)
     shown = (f"{v:.3g}" if isinstance(v, float) else str(v) for v in values)
@@ -54,7 +59,7 @@ def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
         who = runs.get(f"{channel}:did_not_listen")
         if who is not None and who.notna().any():
             shares = who.dropna().value_counts(normalize=True)
-            said = ", ".join(f"{'neither' if w == 'both' else w} {s:.0%}" for w, s in shares.items())
+            said = ", ".join(f"{'neither' if w == 'both' else w} {_share(s)}" for w, s in shares.items())
             lines.append(f"  who did not listen when it collapsed: {said}")
     if "agreement" in runs.columns:
         agreed = runs["agreement"].astype("boolean")

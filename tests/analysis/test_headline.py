@@ -47,3 +47,8 @@ def test_channel_missing_in_some_runs_and_agreement_round() -> None:
     lines = headline.sweep_headline(runs, [])
     assert lines[0].startswith("UK-Russia collapsed in 40% of runs")  # 4 of the 10 runs that have it
     assert lines[-1] == "agreement in 20% of runs (median round 12)"
+
+
+def test_a_rare_side_is_not_shown_as_zero() -> None:
+    runs = pd.DataFrame({"A-B:collapsed": [True] * 300, "A-B:did_not_listen": ["A"] * 299 + ["B"]})
+    assert headline.sweep_headline(runs, [])[1] == "  who did not listen when it collapsed: A >99%, B <1%"
