@@ -36,7 +36,7 @@ def _extremes(runs: pd.DataFrame, params: Sequence[str], column: str) -> str:
     return f"; least at {_point(lo, params)}: {rates[lo]:.0%}, most at {_point(hi, params)}: {rates[hi]:.0%}"
 
 
-def needed(columns: Sequence[str], params: Sequence[str]) -> list[str]:
+def headline_columns(columns: Sequence[str], params: Sequence[str]) -> list[str]:
     """The columns of a runs table the headline reads (so a large table need not be loaded whole)."""
     suffixes = (":collapsed", ":lifetime", ":did_not_listen")
     return [c for c in columns if c in params or c in ("agreement", "agreement_round") or c.endswith(suffixes)]

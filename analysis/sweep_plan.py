@@ -81,10 +81,6 @@ class Plan:
         """The leading columns of runs.parquet."""
         return ["run_id", "seed"] + (["scenario"] if self.labelled else []) + list(self.vary_kinds)
 
-    def run(self, k: int) -> RunSpec:
-        """The k-th run."""
-        return self.runs(range(k, k + 1))[0]
-
     def runs(self, ks: range) -> list[RunSpec]:
         """The runs ``ks``, their seeds derived together."""
         spawn = [k % self.seeds for k in ks] if self.kind == "compare" else ks

@@ -205,10 +205,10 @@ class Engine:
             self._refresh()
         if r in self._opening_rounds:
             self.open_channels(*np.nonzero((p.ch_opens == r) & (s.ch_first_opened < 0)), r)
-            opened = np.nonzero(p.tr_opens == r) if self.logging else ((), ())
-            for run, t in zip(*(np.asarray(x).tolist() for x in opened), strict=True):
-                self.log[run].append({"round": r, "kind": "track_opened", "actors": [self._mediators[t]],
-                                      "reason": f"{st.track_names[t]} open"})
+            if self.logging:
+                for run, t in zip(*(x.tolist() for x in np.nonzero(p.tr_opens == r)), strict=True):
+                    self.log[run].append({"round": r, "kind": "track_opened", "actors": [self._mediators[t]],
+                                          "reason": f"{st.track_names[t]} open"})
 
         # Decide, from the state at the start of the round only.
         need = {"keys"} if st.meeting == "random_matching" else set()

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from analysis.backends import BACKENDS, cpu_count, make_backend
 from analysis.designs import DesignError, parse_vary
-from analysis.headline import needed, sweep_headline
+from analysis.headline import headline_columns, sweep_headline
 from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboard
 from analysis.sweep_io import read_json
 from analysis.sweep_plan import (
@@ -192,7 +192,7 @@ def launch(plan: Plan, out: Path, args: argparse.Namespace, *, new: bool, runner
     if plan.kind == "sweep" and summary.done:
         named = list(plan.vary_kinds) if (plan.design or {}).get("kind") == "grid" else []
         table = out / "runs.parquet"
-        runs = pd.read_parquet(table, columns=needed(pq.read_schema(table).names, named))
+        runs = pd.read_parquet(table, columns=headline_columns(pq.read_schema(table).names, named))
         print("\n".join(sweep_headline(runs, named)))
     if not args.no_dashboard:
         write_dashboard(out)
