@@ -17,10 +17,10 @@ from typing import Any
 from analysis.designs import Design, DesignError, Vary, column_kind, make_design
 from analysis.sweep_io import file_hash, seeds_of
 from analysis.sweep_tasks import EngineRunner, RunSpec, Task, build_scenario
+from sim.compose import compose_text
 from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path
-from sim.yamlio import parse_yaml
 
 DEFAULT_BATCH = 1024  # the largest default batch: the engine's best for small scenarios (docs/performance.md)
 
@@ -37,8 +37,8 @@ class Source:
 
     @property
     def data(self) -> dict[str, Any]:
-        """The raw YAML data."""
-        return parse_yaml(self.text, self.path).data
+        """The raw YAML data (its `extends:` merged)."""
+        return compose_text(self.text, self.path).data
 
     def manifest(self) -> dict[str, str]:
         return {"name": self.name, "path": self.path, "hash": self.hash, "label": self.label}

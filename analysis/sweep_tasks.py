@@ -22,10 +22,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from analysis.sweep_table import Columns, merge_columns, to_frame
+from sim.compose import compose_text
 from sim.loader import load_scenario_text
 from sim.paths import PathError, set_path
 from sim.schema import Scenario, reference_problems
-from sim.yamlio import parse_yaml
 
 
 class EngineRunner:
@@ -104,8 +104,9 @@ class TaskResult:
 
 @functools.lru_cache(maxsize=8)
 def _pickled(filename: str, text: str) -> bytes:
-    """The parsed YAML data of a scenario text, pickled (parsed once per process; unpickling copies fast)."""
-    return pickle.dumps(parse_yaml(text, filename).data)
+    """The parsed YAML data of a scenario text (its `extends:` merged), pickled (parsed once per process;
+    unpickling copies fast)."""
+    return pickle.dumps(compose_text(text, filename).data)
 
 
 def override(path: str, value: Any) -> str:

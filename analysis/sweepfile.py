@@ -151,3 +151,11 @@ def load_sweep(path: str | Path) -> SweepFile:
 def load_sweep_text(text: str, filename: str) -> SweepFile:
     """Validate sweep-file text (tests)."""
     return parse_sweep(parse_yaml(text, filename), text)
+
+
+def sweep_json_schema() -> dict[str, Any]:
+    """The JSON Schema of sweep files, for editors (`dipsim schema --sweep`; scenarios/sweep.schema.json)."""
+    schema = SweepFileModel.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dipsim sweep file"
+    return schema

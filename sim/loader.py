@@ -11,17 +11,20 @@ import copy
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from os import PathLike
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from sim.compose import Composed, compose
 from sim.errors import Problem, ScenarioError, YamlPath, did_you_mean
 from sim.paths import (
     PathError,
     is_model,
     is_union,
+    named_path,
     parse_value,
     resolve_path,
     set_path,
@@ -31,23 +34,24 @@ from sim.paths import (
 )
 from sim.paths import field_type as _field_type
 from sim.schema import EVENT_TYPES, Scenario, reference_problems
-from sim.yamlio import Document, parse_yaml, read_yaml
+from sim.yamlio import parse_yaml, read_yaml
 
 _NOUNS = {"speaking": "speaking style", "reciprocity": "reciprocity rule", "meeting": "meeting rule",
           "update": "update rule", "position": "position kind", "channels": "channel layout"}  # fmt: skip
 
 
 def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
-    """Load and fully check a scenario file, applying ``PATH=VALUE`` overrides; raise ScenarioError."""
-    return _build(read_yaml(path), overrides)
+    """Load and fully check a scenario file (its ``extends:`` chain merged), applying ``PATH=VALUE`` overrides;
+    raise ScenarioError."""
+    return _build(compose(read_yaml(path)), overrides)
 
 
 def load_scenario_text(text: str, filename: str = "<string>", overrides: Sequence[str] = ()) -> Scenario:
     """Like ``load_scenario`` for YAML text (``filename`` only names it in error lines)."""
-    return _build(parse_yaml(text, filename), overrides)
+    return _build(compose(parse_yaml(text, filename)), overrides)
 
 
-def _build(doc: Document, overrides: Sequence[str]) -> Scenario:
+def _build(doc: Composed, overrides: Sequence[str]) -> Scenario:
     """Overrides, schema, then cross-references; every problem found is raised together."""
     problems = list(doc.problems)
     overridden: dict[YamlPath, str] = {}
@@ -60,8 +64,8 @@ def _build(doc: Document, overrides: Sequence[str]) -> Scenario:
             concrete = resolve_path(doc.data, path)
             set_path(doc.data, path, parse_value(text))
         except PathError as e:
-            line, col = doc.marks.get(e.resolved, (0, 0))
-            problems.append(Problem(doc.file, line, col, e.resolved, f"--set {spec}: {e}"))
+            file, line, col = doc.where(e.resolved) if e.resolved in doc.marks else (doc.file, 0, 0)
+            problems.append(Problem(file, line, col, e.resolved, f"--set {spec}: {e}"))
             continue
         overridden[concrete] = spec
     try:
@@ -72,24 +76,38 @@ def _build(doc: Document, overrides: Sequence[str]) -> Scenario:
         partial = _pruned(doc.data, e.errors())
         if partial is not None:  # cross-references too, so one pass shows every problem
             reported = [p.path for p in structural]
-            for path, msg in reference_problems(partial):
+            for path, msg in _not_follow_on(reference_problems(partial), doc.problems):
                 if not any(path[: len(q)] == q or q[: len(path)] == path for q in reported):
                     problems.append(_located(doc, path, _reference_message(msg, partial), overridden))
     else:
-        for path, msg in reference_problems(scenario):
+        for path, msg in _not_follow_on(reference_problems(scenario), doc.problems):
             problems.append(_located(doc, path, _reference_message(msg, scenario), overridden))
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError(replace(p, path=named_path(doc.data, p.path)) for p in problems)
     return scenario
 
 
-def _located(doc: Document, path: YamlPath, message: str, overridden: dict[YamlPath, str]) -> Problem:
+_DEFINES = {"actors": ("unknown actor",), "issues": ("unknown issue", "missing issue"), "tracks": ("unknown track",)}
+
+
+def _not_follow_on(found: list[tuple[YamlPath, str]], parsed: list[Problem]) -> list[tuple[YamlPath, str]]:
+    """Reference problems minus those a duplicate `actors:`/`issues:`/`tracks:` key explains: the later block
+    replaced the earlier, so names only the earlier one defined would each be reported again as unknown (and a
+    duplicate actor would make too few actors)."""
+    dups = [p.path for p in parsed if p.message.startswith("duplicate key")]
+    hidden = tuple(m for p in dups if len(p) == 1 for m in _DEFINES.get(str(p[0]), ()))
+    if any(len(p) == 2 and p[0] == "actors" for p in dups):  # two `A:` under actors: one actor fewer than written
+        hidden += ("at least two actors are required",)
+    return [(path, msg) for path, msg in found if not msg.startswith(hidden)] if hidden else found
+
+
+def _located(doc: Composed, path: YamlPath, message: str, overridden: dict[YamlPath, str]) -> Problem:
     """A Problem at the node of ``path``; blamed on the ``--set`` that wrote that node, if any."""
     for k in range(len(path), -1, -1):
         spec = overridden.get(tuple(path[:k]))
         if spec is not None:
-            line, col = doc.marks.get(tuple(path[:k]), (0, 0))
-            return Problem(doc.file, line, col, path, f"--set {spec}: {message}")
+            file, line, col = doc.where(path[:k]) if tuple(path[:k]) in doc.marks else (doc.file, 0, 0)
+            return Problem(file, line, col, path, f"--set {spec}: {message}")
     return doc.problem(path, message)
 
 
@@ -247,7 +265,7 @@ def _message(err: ErrorDetails, path: YamlPath, tp: Any, parent: Any) -> tuple[Y
     return path, f"must be {describe(tp, with_null=not in_range)}, got {show(value)}{note}"
 
 
-def _schema_problems(errors: list[ErrorDetails], doc: Document, overridden: dict[YamlPath, str]) -> list[Problem]:
+def _schema_problems(errors: list[ErrorDetails], doc: Composed, overridden: dict[YamlPath, str]) -> list[Problem]:
     """One problem per error; errors from the branches of one union node are merged into one."""
     groups: dict[tuple[str | int, ...], list[ErrorDetails]] = {}
     plain: list[ErrorDetails] = []

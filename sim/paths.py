@@ -264,3 +264,34 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     _resolve(data, path, create=False)  # check first: a bad path leaves ``data`` untouched
     _concrete, parent, key, _old = _resolve(data, path, create=True)
     parent[key] = value
+
+
+def _item_name(item: Any) -> str | None:
+    """The name ``--set``/``--vary`` give a list item: its ``name``, ``A-B`` of ``between``, or ``from-to``."""
+    if not isinstance(item, dict):
+        return None
+    if isinstance(item.get("name"), str):
+        return item["name"]
+    pair = item.get("between")
+    if isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair):
+        return f"{pair[0]}-{pair[1]}"
+    if isinstance(item.get("from"), str) and isinstance(item.get("to"), str):
+        return f"{item['from']}-{item['to']}"
+    return None
+
+
+def named_path(data: Any, path: YamlPath) -> YamlPath:
+    """``path`` with the indices of named list items replaced by their names, as ``--vary`` writes them
+    (``channels.0.patience`` -> ``channels.UK-Russia.patience``); an index stays where no name names the item."""
+    out: list[str | int] = []
+    node = data
+    for seg in path:
+        if isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+            name = _item_name(node[seg])
+            ok = name is not None and not name.isdigit() and _named_index(node, name) == seg
+            out.append(name if ok else seg)
+            node = node[seg]
+        else:
+            out.append(seg)
+            node = node.get(seg) if isinstance(node, dict) else None
+    return tuple(out)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.claims import Claim
 from sim.strategies import RECIPROCITY, SPEECH
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -291,6 +292,9 @@ class Scenario(Base):
     events: list[Event] = Field(default_factory=list)
     agreement: Agreement = Field(default_factory=Agreement)
     dynamics: Dynamics = Field(default_factory=Dynamics)
+    expect: list[Claim] = Field(
+        default_factory=list, description="Claims over many seeds, checked by `dipsim check` (not inherited)."
+    )
 
     @property
     def issue_names(self) -> list[str]:

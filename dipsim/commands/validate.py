@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from sim.compose import compose_file
 from sim.errors import Problem, ScenarioError
 from sim.loader import load_scenario
 from sim.paths import PathError, validate_path
@@ -41,7 +42,7 @@ def _sweep_problems(doc: Document, overrides: list[str]) -> list[Problem] | None
         return None
     sweep = parse_sweep(doc)
     load_scenario(sweep.scenario, overrides)
-    data = read_yaml(sweep.scenario).data
+    data = compose_file(sweep.scenario).data
     out = []
     for v in sweep.vary:
         try:

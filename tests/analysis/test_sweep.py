@@ -143,7 +143,7 @@ def test_invalid_combination_fails_only_its_runs(tiny: Path, tmp_path: Path) -> 
     failures = [json.loads(line) for line in (out / "failures.jsonl").read_text().splitlines()]
     assert [f["run_id"] for f in failures] == [3, 4, 5]
     assert failures[0]["params"] == {"rounds": 2, "channels.UK-Russia.opens": 5}
-    assert "channels.0.opens" in failures[0]["detail"] and "outside the horizon" in failures[0]["detail"]
+    assert "channels.UK-Russia.opens" in failures[0]["detail"] and "outside the horizon" in failures[0]["detail"]
 
 
 def test_interrupt_then_resume_equals_uninterrupted(tiny: Path, tmp_path: Path) -> None:

@@ -169,8 +169,8 @@ def test_structural_and_reference_problems_are_reported_in_one_pass():
         load_scenario_text(MIXED, "mixed.yaml")
     text = str(err.value)
     for expected in ("actors.A.strategy.reciprocity: unknown reciprocity rule 'tit_for_tatt'",
-                     "channels.0.patience: must be an integer >= 1", "actors.B.position: missing issue 'trade'",
-                     "actors.B.position.trad: unknown issue 'trad'", "channels.0.between.1: unknown actor 'C'"):
+                     "channels.A-C.patience: must be an integer >= 1", "actors.B.position: missing issue 'trade'",
+                     "actors.B.position.trad: unknown issue 'trad'", "channels.A-C.between.1: unknown actor 'C'"):
         assert expected in text
     assert len(err.value.problems) == 5
 
