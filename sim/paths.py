@@ -282,13 +282,15 @@ def _item_name(item: Any) -> str | None:
 
 def named_path(data: Any, path: YamlPath) -> YamlPath:
     """``path`` with the indices of named list items replaced by their names, as ``--vary`` writes them
-    (``channels.0.patience`` -> ``channels.UK-Russia.patience``); an index stays where no name names the item."""
+    (``channels.0.patience`` -> ``channels.UK-Russia.patience``); an index stays where no name names the item
+    or the name holds a space (``tracks.0`` for "US-led talks": a problem line's path is one word)."""
     out: list[str | int] = []
     node = data
     for seg in path:
         if isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
             name = _item_name(node[seg])
-            ok = name is not None and not name.isdigit() and _named_index(node, name) == seg
+            ok = (name is not None and not name.isdigit() and not any(c.isspace() for c in name)
+                  and _named_index(node, name) == seg)  # a name with a space would split the error line's path
             out.append(name if ok else seg)
             node = node[seg]
         else:

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim import schema
+from sim.claims import Claim
 from sim.ranges import field_range
 from sim.strategies import RECIPROCITY, SPEECH
 
@@ -25,6 +26,17 @@ SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
     ("dynamics", schema.Dynamics),
     ("dynamics.speech.STYLE", schema.SpeechCoefficients),
     ("population", schema.Population),
+    ("expect[]", Claim),
+)
+DIFFS = (
+    "## Diff files: `extends` and `overrides`",
+    "",
+    "A file with `extends: BASE` (a file relative to it, or a shipped scenario's name) is a diff of BASE: its "
+    "keys are deep-merged into BASE (mappings key by key; lists and values replace; `events` are appended), then "
+    "`overrides: {PATH: VALUE}` sets values by the dotted paths of `--set`/`--vary` (channels and tracks by name: "
+    "`channels.UK-Russia.opens`, `tracks.US-led talks.participants`). BASE may extend another; a cycle is an "
+    "error. `expect` is not inherited. `dipsim show FILE` prints the merged scenario.",
+    "",
 )
 
 
@@ -104,4 +116,5 @@ def markdown() -> str:
             ]
             lines += [f"| `{r.name}` | {r.axelrod} | {r.description} |" for r in RECIPROCITY.values()]
         lines.append("")
+    lines += DIFFS
     return "\n".join(lines)

@@ -73,7 +73,7 @@ def test_validate_sweep_file_checks_its_paths(tmp_path: Path, capsys: pytest.Cap
 def test_schema_prints_json_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert schema["title"] == "dipsim scenario" and "actors" in schema["properties"]
+    assert schema["title"] == "dipsim scenario" and "actors" in schema["$defs"]["Scenario"]["properties"]
     out = tmp_path / "s.json"
     assert main(["schema", "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == schema

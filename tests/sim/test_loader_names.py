@@ -17,7 +17,7 @@ actors:
 relations:
   - {between: [A, B], trust: 0.5}
 tracks:
-  - {name: the talks, mediator: A, participants: [A, B]}
+  - {name: talks, mediator: A, participants: [A, B]}
 channels:
   - {between: [A, B], patience: 2}
 events:
@@ -36,7 +36,7 @@ def test_error_paths_name_channels_tracks_and_relations() -> None:
     assert lines == ["x.yaml:8:23: relations.A-B.trust: must be a number in [0, 1], got 5",
                      "x.yaml:12:23: channels.A-B.patience: must be an integer >= 1, got 0"]
     lines = _lines(TEXT.replace("participants: [A, B]", "participants: [A, C]").replace("at: 1,", "at: 99,"))
-    assert any(ln.startswith("x.yaml:10:") and "tracks.the talks.participants.1: unknown actor 'C'" in ln
+    assert any(ln.startswith("x.yaml:10:") and "tracks.talks.participants.1: unknown actor 'C'" in ln
                for ln in lines), lines
     assert any(ln.startswith("x.yaml:14:") and "events.0.at: round 99 is outside the horizon" in ln
                for ln in lines), lines  # events have no names: by index
