@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ STARTER = """\
 # yaml-language-server: $schema={schema}
 # {title}: a starter scenario. Positions are 0..1 on each issue (0 = its `low` end, 1 = its `high` end).
 # `dipsim validate {file}` checks it; `dipsim run {file}` runs it; docs/scenario-format.md has every key.
-name: {title}
+name: {name}
 rounds: 52                      # rounds of the simulation (round_length says what one stands for)
 round_length: one diplomatic week
 seed: 1
@@ -59,7 +60,7 @@ DIFF = """\
 # {title}: what if ...? A counterfactual of {base_name}; only what differs is written here.
 # `dipsim show {file}` prints the merged scenario; `dipsim validate {file}` checks it.
 extends: {extends}
-name: {title}
+name: {name}
 
 # Deep-merge: mappings merge key by key, other values replace, `events` are appended, e.g.
 # actors:
@@ -105,7 +106,8 @@ def _diff(target: Path, base_arg: str) -> str:
     else:
         event, outcome, stat = f"shift, actor: {actor}, issue: {sc.issue_names[0]}, by: 0.1", "agreement", "rate"
     return DIFF.format(schema=scenarios.builtin("scenario.schema.json"), title=target.stem, base_name=base.name,
-                       file=target, extends=extends, actor=actor, event=event, path=path, value=value,
+                       name=json.dumps(target.stem), file=target, extends=json.dumps(extends), actor=actor,
+                       event=event, path=path, value=value,
                        outcome=outcome, stat=stat)
 
 
@@ -120,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     if args.base:
         text = _diff(target, args.base)
     else:
-        text = STARTER.format(schema=scenarios.builtin("scenario.schema.json"), title=target.stem, file=target)
+        text = STARTER.format(schema=scenarios.builtin("scenario.schema.json"), title=target.stem,
+                              name=json.dumps(target.stem), file=target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
