@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.compare import format_table, key_columns, summarize
-from analysis.designs import DesignError
-from analysis.sweep_plan import check_counts, compare_plan, read_source
+from analysis.sweep.designs import DesignError
+from analysis.sweep.plan import check_counts, compare_plan, read_source
 from dipsim.commands._common import scenario_path
 from dipsim.commands.sweep import add_backend_flags, batch_size, launch, source_seed, stamp
 from sim.errors import ScenarioError

@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from analysis.backends import BACKENDS, cpu_count, make_backend
-from analysis.designs import DesignError, parse_vary
 from analysis.headline import headline_columns, sweep_headline
-from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboard
-from analysis.sweep_io import read_json
-from analysis.sweep_plan import (
+from analysis.sweep.backends import BACKENDS, cpu_count, make_backend
+from analysis.sweep.designs import DesignError, parse_vary
+from analysis.sweep.execute import SweepExists, execute, load_plan, start, write_dashboard
+from analysis.sweep.file import is_sweep_data, parse_sweep
+from analysis.sweep.io import read_json
+from analysis.sweep.plan import (
     DEFAULT_BATCH,
     POOL_START_SECONDS,
     Plan,
@@ -28,7 +29,6 @@ from analysis.sweep_plan import (
     serial_seconds,
     sweep_plan,
 )
-from analysis.sweepfile import is_sweep_data, parse_sweep
 from dipsim.commands._common import scenario_path
 from sim.errors import ScenarioError
 from sim.yamlio import read_yaml

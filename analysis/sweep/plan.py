@@ -14,9 +14,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.designs import Design, DesignError, Vary, column_kind, make_design
-from analysis.sweep_io import file_hash, seeds_of
-from analysis.sweep_tasks import EngineRunner, RunSpec, Task, build_scenario
+from analysis.sweep.designs import Design, DesignError, Vary, column_kind, make_design
+from analysis.sweep.io import file_hash, seeds_of
+from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path

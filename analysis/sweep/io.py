@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.sweep_table import column_types, conform
+from analysis.sweep.table import column_types, conform
 from sim.state import spawned_seeds
 
 PARTS = "parts"

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.designs import DesignError, Vary, column_kind, grid, lhs, make_design, parse_values, parse_vary
-from analysis.sweep_io import seed_of, seeds_of
-from analysis.sweepfile import load_sweep
+from analysis.sweep.designs import DesignError, Vary, column_kind, grid, lhs, make_design, parse_values, parse_vary
+from analysis.sweep.file import load_sweep
+from analysis.sweep.io import seed_of, seeds_of
 from sim.errors import ScenarioError
 
 OPEN = "actors.UK.strategy.openness"
