@@ -20,7 +20,8 @@ from sim.events import HANDLERS, actors_of
 from sim.recorder import Recorder
 from sim.result import BatchResult
 from sim.schema import JoinTrackEvent, Scenario
-from sim.state import RunStreams, State, pair_major, runs_first, runs_last
+from sim.seeding import RunStreams
+from sim.state import State, pair_major, runs_first, runs_last
 from sim.strategies import RECIPROCITY, History, intent_of
 
 STOCHASTIC = np.array([rule.stochastic for rule in RECIPROCITY.values()])
