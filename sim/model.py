@@ -34,7 +34,7 @@ class DiplomacyModel(mesa.Model):
         self.spec = scenario  # `scenario` is Mesa's own (experimental) attribute
         self.engine = Engine(scenario, [int(rng)], record=True)
         for index, name in enumerate(self.engine.structure.actors):
-            StateAgent(self, name, index)
+            StateAgent(self, self.engine, name, index)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "agreement": lambda m: bool(m.engine.state.agreement_round[0] >= 0),

@@ -78,7 +78,7 @@ def test_matching_layout_reads_and_writes_each_partner():
     m.put(stored, -got)
     touched = stored < 0
     assert touched.sum() == 9 * 4 and all(touched[partner[i, r], i, r] for i in range(9) for r in range(4))
-    assert (ch.random_matching(keys).sum(axis=2) == m.distinct.T).all()
+    assert (m.distinct.sum(axis=0) == 8).all()  # 9 actors: every one has a partner but the odd one out
 
 
 @pytest.mark.parametrize("name", ["article_baseline.yaml", "early_exposure.yaml"])
