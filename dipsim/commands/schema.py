@@ -37,7 +37,7 @@ def schema_text(*, sweep: bool = False, markdown: bool = False) -> str:
 
         return reference()
     if sweep:
-        from analysis.sweepfile import sweep_json_schema
+        from analysis.sweep.file import sweep_json_schema
 
         return json.dumps(sweep_json_schema(), indent=2)
     from sim.editor_schema import scenario_schema_text

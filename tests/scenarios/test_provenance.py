@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from sim.compose import compose_file
 from sim.yamlio import read_yaml
 
 REPO = Path(__file__).parents[2]
@@ -69,7 +70,7 @@ def test_every_shipped_source_quote_is_in_the_article():
     if not article.is_file():
         pytest.skip(f"source article not found at {article} (set DIPSIM_SOURCE_TEXT to its path)")
     text = article.read_text(encoding="utf-8")
-    quotes = [q for f in SHIPPED for _, q in sources(read_yaml(f).data)]
+    quotes = [q for f in SHIPPED for _, q in sources(compose_file(f).data)]  # what each carries, inherited too
     assert len(quotes) >= 20, "expected the shipped scenarios to carry provenance quotes"
     assert misquotes(text, SHIPPED) == []
 
