@@ -13,7 +13,7 @@ from typing import TextIO
 
 from sim.errors import ScenarioError
 
-COMMANDS = ("run", "sweep", "compare", "validate", "schema", "dashboard", "forecast")
+COMMANDS = ("run", "sweep", "compare", "sensitivity", "discover", "validate", "schema", "dashboard", "forecast")
 
 
 class _Parser(argparse.ArgumentParser):

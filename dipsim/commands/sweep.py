@@ -12,7 +12,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from analysis.backends import BACKENDS, cpu_count, make_backend
-from analysis.designs import DesignError, parse_vary
+from analysis.designs import DESIGNS, SAMPLED, DesignError, parse_vary
+from analysis.designs_gsa import FLAGS, GSA_DESIGNS, requirement_problems
 from analysis.headline import headline_columns, sweep_headline
 from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboard
 from analysis.sweep_io import read_json
@@ -37,9 +38,10 @@ DEFAULT_SEEDS = 20
 HELP = f"""Run a scenario many times over a design of values, with replicate seeds per point.
 
 PATH is a dotted path into the scenario (actors.UK.strategy.openness, channels.UK-Russia.patience,
-dynamics.meeting); VALUES is a list 0,0.5,1, start:stop:count 0:1:11, categories a,b, or (lhs only)
-a range lo:hi. A sweep file (YAML with `scenario:` and a `sweep:` block) keeps an experiment to rerun;
-flags given with it override its settings.
+dynamics.meeting); VALUES is a list 0,0.5,1, start:stop:count 0:1:11, categories a,b, or (for the
+sampled designs lhs, sobol, morris) a range lo:hi. `--vary dynamics.*` varies every coefficient under a prefix over
+its documented plausible range (docs/scenario-format.md). A sweep file (YAML with `scenario:` and a
+`sweep:` block) keeps an experiment to rerun; flags given with it override its settings.
 
 Results stream to --out as batches finish: parts/*.parquet and manifest.json, then runs.parquet
 (one row per run: run_id, seed, one column per PATH, outcomes), failures.jsonl and dashboard.html.
@@ -51,6 +53,7 @@ Examples:
   dipsim sweep scenarios/article_baseline.yaml --vary actors.UK.strategy.openness=0:1:11 --seeds 100
   dipsim sweep article_baseline --vary actors.UK.strategy.openness=0:1 \\
       --vary channels.UK-Russia.patience=1:8 --design lhs --samples 200 --seeds 20
+  dipsim sweep article_baseline --vary 'dynamics.*' --vary 'channels.UK-Russia.*' --design sobol --samples 64
   dipsim sweep scenarios/sweeps/openness_patience.yaml --workers 2
   dipsim sweep scenarios/sweeps/openness_patience.yaml --backend dask --scheduler tcp://10.0.0.5:8786
   dipsim sweep --resume out/sweep-article_baseline-20250101-120000
@@ -82,8 +85,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a scenario YAML (or a shipped scenario's name) or a sweep file")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=VALUES",
                    help="a scenario value to vary (repeatable)")
-    p.add_argument("--design", choices=("grid", "lhs"), help="grid: every combination (default); lhs: Latin hypercube")
-    p.add_argument("--samples", type=int, metavar="N", help="points of an lhs design")
+    p.add_argument("--design", choices=DESIGNS,
+                   help="grid: every combination (default); lhs: Latin hypercube; sobol: Saltelli's design for "
+                   "Sobol indices; morris: elementary-effect trajectories (both drawn by SALib)")
+    p.add_argument("--samples", type=int, metavar="N",
+                   help="lhs: points; sobol: base samples N, a power of two (N·(d+2) points); "
+                   "morris: trajectories (N·(d+1) points)")
+    p.add_argument("--levels", type=int, metavar="L", help="morris: grid levels, even (default 4)")
     p.add_argument("--seeds", type=int, metavar="N", help=f"replicate seeds per point (default {DEFAULT_SEEDS})")
     p.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep (or compare) directory")
     add_backend_flags(p)
@@ -102,23 +110,29 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, Path]:
     path = scenario_path(args.target)
     doc = read_yaml(path)
     vary = [parse_vary(a) for a in args.vary]
-    design, samples, seeds, seed = "grid", None, None, None
+    design, samples, seeds, seed, levels, located = "grid", None, None, None, None, dict(FLAGS)
     if is_sweep_data(doc.data):
         sf = parse_sweep(doc)
         flagged = {v.path for v in vary}
         vary = [v for v in sf.vary if v.path not in flagged] + vary
         design, samples, seeds, seed, path = sf.design, sf.samples, sf.seeds, sf.seed, sf.scenario
+        levels = sf.levels
+        located |= {k: w for k, w in (sf.located or {}).items() if getattr(args, k) is None}
     source = read_source(path)
     root = args.seed if args.seed is not None else seed
     if root is None:
         scenario_seed = source_seed(source)
         root = scenario_seed if scenario_seed is not None else 0
     design = args.design or design
-    samples = args.samples if args.samples is not None else (samples if design == "lhs" else None)
+    samples = args.samples if args.samples is not None else (samples if design in SAMPLED else None)
     if design == "lhs" and samples is None and is_sweep_data(doc.data) and not args.design:
         raise DesignError([f"{sf.where}: sweep.design: an lhs design needs `samples: N` in the sweep block "
                            "(or --samples N)"])
-    plan = sweep_plan(source, vary, design, samples, args.seeds or seeds or DEFAULT_SEEDS, root, DEFAULT_BATCH)
+    levels = args.levels if args.levels is not None else levels
+    if design in GSA_DESIGNS and (lines := requirement_problems(design, len(vary), samples, levels, located)):
+        raise DesignError(lines)
+    plan = sweep_plan(source, vary, design, samples, args.seeds or seeds or DEFAULT_SEEDS, root, DEFAULT_BATCH,
+                      levels if design == "morris" else None)
     plan.batch_size = batch_size(args, plan)
     plan.keep_rounds = args.keep_rounds
     out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
@@ -148,7 +162,8 @@ def _resume(args: argparse.Namespace) -> tuple[Plan, Path]:
     """The saved plan of an interrupted sweep; refuses flags that would change its rows."""
     changing = [flag for flag, v in (("SCENARIO_OR_SWEEP_FILE", args.target), ("--vary", args.vary),
                                      ("--design", args.design), ("--samples", args.samples), ("--seeds", args.seeds),
-                                     ("--seed", args.seed), ("--batch-size", args.batch_size), ("--out", args.out),
+                                     ("--seed", args.seed), ("--levels", args.levels),
+                                     ("--batch-size", args.batch_size), ("--out", args.out),
                                      ("--keep-rounds", args.keep_rounds))
                 if v]
     if changing:
