@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.designs_gsa import GSA_DESIGNS, unit_problem
+from analysis.sweep.designs_gsa import GSA_DESIGNS, unit_problem
 
 CONF = 0.95
 RESAMPLES = 1000

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.designs import DesignError, Vary, vary_from_values
+from analysis.sweep.designs import DesignError, Vary, vary_from_values
 from dipsim.commands._common import scenario_path
 
 
@@ -38,13 +38,14 @@ def run(scenario: str | Path = "article_baseline", seed: int | None = None,
         overrides: Mapping[str, Any] | None = None, **paths: Any) -> dict[str, Any]:
     """One run: its flat outcomes (a `runs.parquet` row without ids). ``overrides`` maps dotted paths to values;
     keyword arguments are paths with ``__`` for dots (``dynamics__trust_loss=0.3``)."""
-    from analysis.sweep_tasks import override
+    from analysis.sweep.tasks import override
     from sim.engine import simulate
     from sim.loader import load_scenario
+    from sim.seeding import default_seed
 
     values = dict(overrides or {}) | {k.replace("__", "."): v for k, v in paths.items()}
     sc = load_scenario(scenario_path(str(scenario)), [override(p, v) for p, v in values.items()])
-    seed = seed if seed is not None else (sc.seed if sc.seed is not None else 0)
+    seed = default_seed(seed, sc.seed)
     return simulate(sc, [seed], log=False).outcomes()[0] | {"seed": seed}
 
 
@@ -53,12 +54,14 @@ def sweep(scenario: str | Path, vary: Mapping[str, Any] | None = None, design: s
           workers: int | None = 1, out: str | Path | None = None) -> pd.DataFrame:
     """A sweep, as `dipsim sweep` runs it: the rows of its `runs.parquet` (same columns, types and seeds).
     ``out`` keeps the directory (for `dipsim sensitivity` / `discover`); else it is a temporary one."""
-    from analysis.backends import make_backend
-    from analysis.sweep import execute, start
-    from analysis.sweep_plan import auto_batch, read_source, sweep_plan
+    from analysis.sweep.backends import make_backend
+    from analysis.sweep.execute import execute, start
+    from analysis.sweep.plan import auto_batch, read_source, sweep_plan
+    from analysis.sweep.setup import source_seed
+    from sim.seeding import default_seed
 
     source = read_source(scenario_path(str(scenario)))
-    root = seed if seed is not None else (source.data.get("seed") if isinstance(source.data.get("seed"), int) else 0)
+    root = default_seed(seed, source_seed(source))
     plan = sweep_plan(source, _vary(vary or {}), design, samples, seeds, root, levels=levels)
     plan.batch_size = auto_batch(plan.total, workers or 1)
     with tempfile.TemporaryDirectory(prefix="dipsim-sweep-") as tmp:

@@ -70,8 +70,8 @@ class _Runner:
 
     def run(self, points: Sequence[dict[str, Any]], seeds: Sequence[int], batch: int = 1024) -> list[dict[str, Any]]:
         """Outcomes of each (point, seed), in batches of one engine call per structure (as sweeps run them)."""
-        from analysis.designs import column_kind
-        from analysis.sweep_tasks import RunSpec, Task, run_task
+        from analysis.sweep.designs import column_kind
+        from analysis.sweep.tasks import RunSpec, Task, run_task
 
         paths = list(dict.fromkeys(p for pt in points for p in pt))
         kinds = tuple((p, column_kind([pt.get(p) for pt in points])) for p in paths)

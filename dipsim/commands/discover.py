@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     import pyarrow.parquet as pq
 
     from analysis.discovery import DiscoveryError, discover, parse_where
-    from analysis.sweep_io import read_json
+    from analysis.sweep.io import read_json
 
     d = Path(args.dir)
     try:
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(found["lines"]))
     print(f"-> {d / 'discovery.json'}")
     if not args.no_dashboard:
-        from analysis.sweep import write_dashboard
+        from analysis.sweep.execute import write_dashboard
 
         write_dashboard(d)
     return 0

@@ -49,7 +49,7 @@ def arrow_kinds(schema: Any) -> dict[str, str]:
 def sweep_files(d: Path) -> tuple[dict[str, Any], Path]:
     """The manifest and runs table of a finished sweep directory (SensitivityError when it is not one)."""
     from analysis.sensitivity import SensitivityError
-    from analysis.sweep_io import read_json
+    from analysis.sweep.io import read_json
 
     if not (d / "manifest.json").is_file() or not (d / "runs.parquet").is_file():
         raise SensitivityError(f"{d}: not a finished sweep directory (needs manifest.json and runs.parquet)")
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped {s.outcome}: {s.reason}")
     print(f"-> {d / 'sensitivity.parquet'}")
     if not args.no_dashboard:
-        from analysis.sweep import write_dashboard
+        from analysis.sweep.execute import write_dashboard
 
         write_dashboard(d)
     return 0

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.designs import Vary, make_design
 from analysis.sensitivity import SensitivityError, analyse, design_of, point_means, ranked_lines
+from analysis.sweep.designs import Vary, make_design
 from dipsim import api
 from dipsim.cli import main
 

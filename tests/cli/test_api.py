@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.designs import DesignError
+from analysis.sweep.designs import DesignError
 from dipsim import api
 from dipsim.cli import main
 

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from analysis.designs_gsa import DEFAULT_LEVELS, GSA_DESIGNS, requirement_problems, unit_sample
+from analysis.sweep.designs_gsa import DEFAULT_LEVELS, GSA_DESIGNS, requirement_problems, unit_sample
 from sim.paths import PathError, parse_value
 from sim.ranges import default_ranges
 

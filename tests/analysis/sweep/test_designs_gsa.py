@@ -7,8 +7,8 @@ import argparse
 import pytest
 
 import scenarios
-from analysis.designs import DesignError, Vary, expand_defaults, make_design, parse_vary
-from analysis.sweep_plan import read_source, sweep_plan
+from analysis.sweep.designs import DesignError, Vary, expand_defaults, make_design, parse_vary
+from analysis.sweep.plan import read_source, sweep_plan
 from dipsim.commands import sweep
 from sim.ranges import plausible_ranges
 from sim.yamlio import read_yaml
