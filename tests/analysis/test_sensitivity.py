@@ -123,3 +123,13 @@ def test_cli_refuses_a_grid_sweep_and_an_unknown_outcome(baseline_gsa, tmp_path,
     assert main(["sensitivity", str(grid)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a grid design has no sensitivity indices" in err
+
+
+def test_a_morris_sweep_of_the_baseline_ranks_by_mu_star(tmp_path, capsys):
+    out = tmp_path / "morris"
+    vary = {"channels.UK-Russia.patience": (1, 8), "dynamics.speech.respectful.fall": (0.25, 1.5)}
+    api.sweep("article_baseline", vary=vary, design="morris", samples=6, levels=4, seeds=4, seed=1, out=out)
+    assert main(["sensitivity", str(out), "--outcome", "UK-Russia:lifetime", "--no-dashboard"]) == 0
+    assert "Morris μ*, σ" in capsys.readouterr().out
+    mu = pd.read_parquet(out / "sensitivity.parquet").query("index == 'mu_star'").set_index("parameter")["value"]
+    assert mu["channels.UK-Russia.patience"] > 1.0 and mu["dynamics.speech.respectful.fall"] == 0.0
