@@ -1,6 +1,6 @@
 """Entry point of the `dipsim` console command.
 
-Exit codes (contracts §2): 0 done; 2 bad input; 1 internal error; 130 interrupted (after saving).
+Exit codes: 0 done; 2 bad input; 1 internal error; 130 interrupted (after saving).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("dipsim.commands.sweep", "many runs over a design of values (streamed, resumable)"),
     "compare": ("dipsim.commands.compare", "the same seeds through several scenarios, side by side"),
     "check": ("dipsim.commands.check", "check the `expect:` claims of scenarios over many seeds"),
+    "sensitivity": ("dipsim.commands.sensitivity", "Sobol / Morris indices: which settings decide an outcome"),
+    "discover": ("dipsim.commands.discover", "scenario discovery (PRIM): where in the settings a condition holds"),
     "validate": ("dipsim.commands.validate", "check scenario files; one line per problem"),
     "show": ("dipsim.commands.show", "the merged scenario of a file (extends + overrides) as YAML"),
     "new": ("dipsim.commands.new", "write a commented starter scenario (or an extends: diff)"),
