@@ -133,18 +133,27 @@ def _scholz_compromise_key(c: Candidate, x: np.ndarray) -> float:
     return (mine * x[c.actor] + theirs * x[c.partner]) / (mine + theirs)
 
 
+def _least(mine: list[Candidate], kind: str, key, tie: float) -> Candidate:
+    """The candidate of ``kind`` with the least key; keys within ``tie`` of the least go to the first partner."""
+    ofkind = [c for c in mine if c.kind == kind]
+    keys = [key(c) for c in ofkind]
+    low = min(keys)
+    return min((c for c, k in zip(ofkind, keys, strict=True) if k <= low + tie), key=lambda c: c.partner)
+
+
 def choose(x: np.ndarray, candidates: list[Candidate], rule: str = OFFER_RULES[0]) -> list[Move]:
     """Each receiver's accepted offer: the first kind in ``KINDS`` it has, then the best of that kind by ``rule``."""
     if rule not in OFFER_RULES:
         raise ValueError(f"unknown offer rule {rule!r}; expected one of {', '.join(OFFER_RULES)}")
+    tie = 1e-9 * (float(np.ptp(x)) or 1.0)  # keys this close are ties, broken by partner (stable under rescaling)
     moves = []
     for i in sorted({c.actor for c in candidates}):
         mine = [c for c in candidates if c.actor == i]
         kind = next(k for k in KINDS if any(c.kind == k for c in mine))
         if kind == "compromise" and rule == "scholz":
-            best = min((c for c in mine if c.kind == kind), key=lambda c: (_scholz_compromise_key(c, x), c.partner))
+            best = _least(mine, kind, lambda c: _scholz_compromise_key(c, x), tie)
         else:
-            best = min((c for c in mine if c.kind == kind), key=lambda c: (abs(c.position - x[i]), c.partner))
+            best = _least(mine, kind, lambda c: abs(c.position - x[c.actor]), tie)
         moves.append(Move(i, best.partner, kind, best.position))
     return moves
 

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 import scenarios
 from sim.loader import load_scenario
+
+# CI replays the same examples every run (a red CI then means the code changed, not the draw); locally,
+# hypothesis explores and keeps what it found in .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")
