@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy.stats import qmc
 
+from sim.limits import lift, limit
 from sim.paths import parse_value
 
 DesignKind = Literal["grid", "lhs"]
@@ -51,8 +52,16 @@ class Vary:
         return list(self.levels) if self.levels is not None else list(self.bounds or ())
 
     def probes(self) -> list[Any]:
-        """Values to try once against the scenario before running: every level, or both ends of a range."""
-        return list(self.levels) if self.levels is not None else list(self.bounds or ())
+        """Values to try once against the scenario before running: both ends of a range; of numeric levels the
+        smallest and largest (numeric bounds are intervals: 10,000 levels need two probes, not 10,000);
+        else every level."""
+        if self.levels is None:
+            return list(self.bounds or ())
+        numbers = [x for x in self.levels if isinstance(x, Real) and not isinstance(x, bool)]
+        finite = [x for x in numbers if math.isfinite(x)]
+        if len(numbers) == len(self.levels) and len(finite) > 2:
+            return list(dict.fromkeys((min(finite), max(finite), *(x for x in numbers if not math.isfinite(x)))))
+        return list(self.levels)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,9 @@ def parse_values(text: str) -> tuple[tuple[Any, ...] | None, tuple[float, float]
         count = _number(parts[2])
         if not isinstance(count, int) or count < 1:
             raise ValueError(f"{text!r}: the count (after the second ':') must be a whole number >= 1")
+        if count > limit("runs"):
+            raise ValueError(f"{text!r}: {count} values, more than the limit of {limit('runs')} runs per plan; "
+                             f"{lift('runs', '--max-runs')}")
         return tuple(linspace(lo, hi, count)), None  # type: ignore[arg-type]
     return (parse_value(text),), None
 

@@ -20,6 +20,7 @@ from analysis.sweep_tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path
+from sim.textfile import read_text
 from sim.yamlio import parse_yaml
 
 DEFAULT_BATCH = 1024  # the largest default batch: the engine's best for small scenarios (docs/performance.md)
@@ -153,7 +154,7 @@ def auto_batch(total: int, workers: int, weight: int = 1) -> int:
 
 def read_source(path: str | Path, label: str | None = None) -> Source:
     """Load and validate a scenario file (ScenarioError if invalid); keep its text for the workers."""
-    text = Path(path).read_bytes().decode("utf-8-sig")
+    text = read_text(path)
     scenario = load_scenario(path)
     return Source(scenario.name, str(Path(path).resolve()), file_hash(path), label or scenario.name, text)
 

@@ -6,12 +6,15 @@ Exit codes (contracts §2): 0 done; 2 bad input; 1 internal error; 130 interrupt
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
 from typing import TextIO
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
+from sim.limits import DEFAULTS, LimitError, env_name, use
 
 COMMANDS = ("run", "sweep", "compare", "validate", "schema", "dashboard", "forecast")
 
@@ -28,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(f"dipsim.commands.{name}").register(sub)
+    for command in sub.choices.values():
+        command.add_argument("--max-bytes", type=int, metavar="N",
+                             help=f"largest scenario file read, in bytes (default {DEFAULTS['bytes']}; "
+                             f"or {env_name('bytes')}=N)")
     return parser
 
 
@@ -67,13 +74,20 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout = _ReaderMayLeave(sys.stdout)  # type: ignore[assignment]
         except (OSError, ValueError):  # no real file behind it (a test's capture): leave it
             pass
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
+        flags = {"bytes": getattr(args, "max_bytes", None), "runs": getattr(args, "max_runs", None)}
+        bad = [f"--max-{k} {v}: must be a whole number >= 1" for k, v in flags.items() if v is not None and v < 1]
+        if bad:
+            raise LimitError("; ".join(bad))
+        use(**flags)
         return int(args.handler(args) or 0)
-    except ScenarioError as e:
+    except (ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # at any moment, even while importing: one line, no traceback
+        with contextlib.suppress(ValueError):  # (not the main thread: nothing to protect)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the exit either
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # an internal error: say so in one line; DIPSIM_DEBUG=1 shows the traceback

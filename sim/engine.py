@@ -15,8 +15,11 @@ import numpy as np
 
 from sim import channels as ch
 from sim import dynamics, tracks
+from sim.budget import check_scenario
 from sim.compile import AUTO, NEVER, Params, Structure, compile_batch
 from sim.events import HANDLERS, actors_of
+from sim.invariants import check_state
+from sim.invariants import enabled as invariants_enabled
 from sim.recorder import Recorder
 from sim.result import BatchResult
 from sim.schema import JoinTrackEvent, Scenario
@@ -37,6 +40,7 @@ class Engine:
         if len(scenarios) != len(seeds) or not seeds:
             raise ValueError("give one seed per run (and one scenario, or one per seed)")
         self.scenarios = list(scenarios)
+        check_scenario(self.scenarios[0], len(seeds), record)  # refuse a batch that cannot fit, before building it
         self.structure, self.params = _compile(self.scenarios)
         self.rounds = self.scenarios[0].rounds
         self.seeds = np.array(seeds, dtype=np.int64)
@@ -56,6 +60,7 @@ class Engine:
         self.logging = log  # False: no event log and no reason texts (a sweep keeps neither)
         self.log: list[list[dict]] = [[] for _ in seeds]
         self.round = 0
+        self._check = invariants_enabled()
         self._ends = [(st.actors[a], st.actors[b]) for a, b in st.channel_ends.tolist()]  # initiator first
         self._mediators = [st.actors[m] for m in st.track_mediator.tolist()]
         self._capability = np.ascontiguousarray(p.capability.T)
@@ -258,6 +263,8 @@ class Engine:
         self._prop = tracks.proposal_of(*self._weights, pos)
         self._tracks_after(r, active)
         self.round += 1
+        if self._check:  # DIPSIM_CHECK_INVARIANTS=1 (sim/invariants.py)
+            check_state(s, self.round, self.rounds)
         if self.recorder:
             heard_state = Recorder.heard(pairs, contact, listen, st.n) if self.recorder.dense else None
             self.recorder.capture(self.round, s, runs_first(self._prop), heard_state, active, one_sided)

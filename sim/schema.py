@@ -13,8 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.strategies import RECIPROCITY, SPEECH
 
+MAX_ROUNDS = 100_000  # every round number, patience and cooldown is bounded by it (no int64 wrap-around)
+MAX_SEED = 2**63 - 1
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Round = Annotated[int, Field(ge=0)]
+Round = Annotated[int, Field(ge=0, le=MAX_ROUNDS)]
+Rounds = Annotated[int, Field(ge=1, le=MAX_ROUNDS)]
 SpeechName = Literal[tuple(SPEECH)]  # type: ignore[valid-type]
 RuleName = Literal[tuple(RECIPROCITY)]  # type: ignore[valid-type]
 
@@ -90,7 +93,7 @@ class Track(Base):
 
 
 class Reopen(Base):
-    cooldown: Annotated[int, Field(ge=0)] = Field(8, description="Rounds closed before it may reopen.")
+    cooldown: Round = Field(8, description="Rounds closed before it may reopen.")
     min_trust: Unit = Field(0.3, description="Both sides must trust each other at least this much.")
 
 
@@ -102,7 +105,7 @@ class Channel(Base):
         description="Round it opens; `auto`: when the initiator's sidelining pressure passes its threshold; "
         "null: only by an open_channel event.",
     )
-    patience: Annotated[int, Field(ge=1)] = Field(
+    patience: Rounds = Field(
         3, description="One-sided rounds tolerated in a row before it collapses."
     )
     threshold: Unit = Field(0.4, description="Perceived reciprocity below this makes a round one-sided.")
@@ -249,7 +252,7 @@ class Dynamics(Base):
     exposure_trust_loss: Unit = Field(
         0.3, description="Proportional trust each side loses in the other when a contact is exposed."
     )
-    exposure_patience_cut: Annotated[int, Field(ge=0)] = Field(
+    exposure_patience_cut: Round = Field(
         1, description="Rounds of patience an exposed channel loses."
     )
 
@@ -276,9 +279,9 @@ class Scenario(Base):
 
     name: str = Field(description="Free text.")
     description: str | None = None
-    rounds: Annotated[int, Field(ge=1, le=100_000)] = Field(description="Number of rounds (diplomatic weeks).")
+    rounds: Rounds = Field(description="Number of rounds (diplomatic weeks).")
     round_length: str | None = Field(None, description="What one round stands for (default: one week).")
-    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Default seed.")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = Field(None, description="Default seed.")
     issues: dict[str, IssueLabels | None] = Field(
         default_factory=dict, description="Issues with their low/high labels."
     )

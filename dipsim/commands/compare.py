@@ -10,10 +10,11 @@ import pandas as pd
 
 from analysis.compare import format_table, key_columns, summarize
 from analysis.designs import DesignError
+from analysis.plan_limits import check_runs
 from analysis.sweep_plan import check_counts, compare_plan, read_source
 from dipsim.commands._common import scenario_path
 from dipsim.commands.sweep import add_backend_flags, batch_size, launch, source_seed, stamp
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
 
 DEFAULT_SEEDS = 100
 HELP = f"""Run the same seeds through several scenarios and compare their outcomes.
@@ -43,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, runner: object = None) -> int:
     try:
         check_counts(args.seeds, args.batch_size, None)
+        check_runs(1, args.seeds, len(args.scenarios))
         sources = [read_source(scenario_path(s)) for s in args.scenarios]
         first = source_seed(sources[0])
         root = args.seed if args.seed is not None else (first if first is not None else 0)
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
         plan.keep_rounds = args.keep_rounds
         out = Path(args.out) if args.out else Path("out") / f"compare-{stamp()}"
         code = launch(plan, out, args, new=True, runner=runner)
-    except (DesignError, ScenarioError) as e:
+    except (DesignError, ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
     if code == 0:

@@ -11,11 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from analysis.backends import BACKENDS, cpu_count, make_backend
+from analysis.backends import BACKENDS, cpu_count, make_backend, usable_workers
 from analysis.designs import DesignError, parse_vary
 from analysis.headline import headline_columns, sweep_headline
+from analysis.outdir import prepare_out
+from analysis.plan_limits import check_batches, check_runs, design_points, scenario_size
 from analysis.sweep import SweepExists, execute, load_plan, start, write_dashboard
-from analysis.sweep_io import read_json
+from analysis.sweep_io import done_parts, read_json
 from analysis.sweep_plan import (
     DEFAULT_BATCH,
     POOL_START_SECONDS,
@@ -30,7 +32,8 @@ from analysis.sweep_plan import (
 )
 from analysis.sweepfile import is_sweep_data, parse_sweep
 from dipsim.commands._common import scenario_path
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
+from sim.limits import DEFAULTS, env_name
 from sim.yamlio import read_yaml
 
 DEFAULT_SEEDS = 20
@@ -68,7 +71,11 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, metavar="N",
                    help=f"runs per batch (one engine call, one Parquet part; default: up to {DEFAULT_BATCH}, "
                    "fewer for large scenarios, at least 4 batches per worker)")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<kind>-<name>-<time>)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<kind>-<name>-<time>); "
+                   "a non-empty directory must be a dipsim output")
+    p.add_argument("--force", action="store_true", help="write into a non-empty --out that is not a dipsim output")
+    p.add_argument("--max-runs", type=int, metavar="N",
+                   help=f"refuse a plan of more than N runs (default {DEFAULTS['runs']}; or {env_name('runs')}=N)")
     p.add_argument("--keep-rounds", action="store_true",
                    help="also save every run's per-round series in rounds/ (one Parquet part per batch; large)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -118,7 +125,9 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, Path]:
     if design == "lhs" and samples is None and is_sweep_data(doc.data) and not args.design:
         raise DesignError([f"{sf.where}: sweep.design: an lhs design needs `samples: N` in the sweep block "
                            "(or --samples N)"])
-    plan = sweep_plan(source, vary, design, samples, args.seeds or seeds or DEFAULT_SEEDS, root, DEFAULT_BATCH)
+    n_seeds = args.seeds or seeds or DEFAULT_SEEDS
+    check_runs(design_points(vary, design, samples), n_seeds)  # before building a single point
+    plan = sweep_plan(source, vary, design, samples, n_seeds, root, DEFAULT_BATCH)
     plan.batch_size = batch_size(args, plan)
     plan.keep_rounds = args.keep_rounds
     out = Path(args.out) if args.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
@@ -167,20 +176,29 @@ def launch(plan: Plan, out: Path, args: argparse.Namespace, *, new: bool, runner
         raise DesignError([f"--workers {args.workers}: must be >= 1"])
     if args.scheduler and args.backend != "dask":
         raise DesignError(["--scheduler: needs --backend dask"])
+    requested = workers_of(args, plan)
+    batches = plan.n_batches - (0 if new else len(done_parts(out)))
+    workers = requested if args.scheduler else usable_workers(requested, batches)
+    for source in plan.sources:  # every worker holds a batch: refuse what cannot fit, before starting any
+        check_batches(*scenario_size(source.data), plan.batch_size, workers, plan.keep_rounds)
+    if new:
+        prepare_out(out, args.force, create=False)  # refuse a bad --out before printing anything
     print(f"{plan.kind}: {plan.describe()} -> {out}", flush=True)
     if new:
+        prepare_out(out, args.force)
         try:
             start(plan, out)
         except SweepExists as e:
             raise DesignError([f"--out {out}: {e}"]) from e
     elif read_json(out / "manifest.json").get("status") == "done":
         print(f"{out} is already complete; rebuilding runs.parquet from its parts")
-    workers = workers_of(args, plan)
     try:
         with make_backend(args.backend, workers, args.scheduler) as backend:
-            small = workers == 1 and args.workers is None
-            print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else ""),
-                  flush=True)
+            small = requested == 1 and args.workers is None
+            capped = f" (--workers {requested} capped at {batches} batch{'es' if batches != 1 else ''} to run)" \
+                if requested is not None and workers < requested else ""
+            print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else "")
+                  + capped, flush=True)
             summary = execute(plan, out, backend, runner, progress=not args.no_progress)
     except BrokenProcessPool as e:
         print(f"error: a worker process died ({e}); finished batches are saved in {out}: "
@@ -203,7 +221,7 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
     try:
         plan, out = _resume(args) if args.resume else _plan(args)
         return launch(plan, out, args, new=not args.resume, runner=runner)
-    except (DesignError, ScenarioError) as e:
+    except (DesignError, ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
 

@@ -1,0 +1,48 @@
+"""Refuse a sweep or comparison too large to run before planning it: counted from the flags, not built.
+
+The run count is design points × seeds × scenarios, computed from the level counts (a grid) or ``samples``
+(a Latin hypercube) without making a single point. Memory is checked per batch (the engine's estimate,
+``sim.budget``) times the workers that hold a batch each. Both refusals name the limit and how to lift it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from analysis.designs import Vary
+from sim.budget import check_memory
+from sim.limits import LimitError, lift, limit
+
+
+def design_points(vary: Sequence[Vary], kind: str, samples: int | None) -> int:
+    """How many points the design will have (a grid's product of level counts, or an lhs's samples)."""
+    if kind == "lhs":
+        return samples or 0
+    return math.prod(len(v.levels) for v in vary if v.levels is not None)
+
+
+def check_runs(points: int, seeds: int, scenarios: int = 1) -> int:
+    """The plan's run count; LimitError above the `runs` limit (``--max-runs``)."""
+    runs = points * seeds * scenarios
+    if runs > limit("runs"):
+        what = f"{scenarios} scenarios × " if scenarios != 1 else f"{points} point{'s' if points != 1 else ''} × "
+        raise LimitError(f"{what}{seeds} seeds = {runs} runs, more than the limit of {limit('runs')} runs "
+                         f"per plan; {lift('runs', '--max-runs')}")
+    return runs
+
+
+def check_batches(actors: int, issues: int, rounds: int, batch_size: int, workers: int, keep_rounds: bool) -> None:
+    """LimitError when ``workers`` batches of ``batch_size`` runs, held at once, would not fit in memory."""
+    check_memory(actors, issues, rounds, batch_size * workers, keep_rounds,
+                 hint=f"--batch-size N, or fewer --workers than {workers}" if workers > 1 else "--batch-size N")
+
+
+def scenario_size(data: dict) -> tuple[int, int, int]:
+    """(actors, issues, rounds) of a raw scenario mapping, as written (a population's count; at least 1 each)."""
+    population = data.get("population") if isinstance(data.get("population"), dict) else None
+    actors = population.get("count", 2) if population else len(data.get("actors") or {})
+    issues = len(data.get("issues") or {}) or (population.get("issues", 1) if population else 1)
+    rounds = data.get("rounds", 1)
+    return tuple(v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else 1  # type: ignore[return-value]
+                 for v in (actors, issues, rounds))
