@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.dashboard import write_dashboard
 from analysis.outdir import prepare_out
 from analysis.outputs import write_run
 from dipsim.commands._common import progress, scenario_path
@@ -53,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     written = ["summary.json", f"rounds.{args.format}", "events.jsonl"]
     if not args.no_dashboard:
+        from analysis.dashboard import write_dashboard  # imported here: plotly only when a dashboard is drawn
+
         write_dashboard(out)
         written.append("dashboard.html")
     print(f"outputs: {out}/ ({', '.join(written)})")

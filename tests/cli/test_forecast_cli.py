@@ -15,9 +15,8 @@ HAS_LOADER = importlib.util.find_spec("sim.loader") is not None
 
 
 @pytest.fixture
-def main(monkeypatch):
-    """`dipsim.cli.main` with only the forecast command registered (other commands may not exist yet)."""
-    monkeypatch.setattr(dipsim.cli, "COMMANDS", ("forecast",))
+def main():
+    """`dipsim.cli.main` (it imports only the chosen command's module)."""
     return dipsim.cli.main
 
 
