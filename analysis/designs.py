@@ -7,7 +7,6 @@ A design is a list of points, each a ``{PATH: value}`` dict; replicate seeds are
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,6 +62,48 @@ class Vary:
         return list(self.levels)
 
 
+class GridPoints(Sequence[dict[str, Any]]):
+    """The points of a full grid, each made from its index when asked (the last path varies fastest), so a
+    10,000,000-point grid costs its levels, not 10,000,000 dicts."""
+
+    def __init__(self, paths: Sequence[str], levels: Sequence[Sequence[Any]]) -> None:
+        self.paths, self.levels = tuple(paths), tuple(tuple(v) for v in levels)
+        self._n = math.prod(len(v) for v in self.levels)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(self._n))]
+        k = index + self._n if index < 0 else index
+        if not 0 <= k < self._n:
+            raise IndexError(f"point {index} of a {self._n}-point grid")
+        values = []
+        for levels in reversed(self.levels):
+            k, r = divmod(k, len(levels))
+            values.append(levels[r])
+        return dict(zip(self.paths, reversed(values), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GridPoints | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def column(self, path: str) -> tuple[Any, ...]:
+        """The distinct levels of ``path`` (every value its column of the grid takes)."""
+        return self.levels[self.paths.index(path)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"grid": {p: list(v) for p, v in zip(self.paths, self.levels, strict=True)}}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> GridPoints:
+        return cls(list(obj["grid"]), list(obj["grid"].values()))
+
+
 @dataclass(frozen=True)
 class Design:
     """A set of design points over the varied paths."""
@@ -70,7 +111,7 @@ class Design:
     kind: DesignKind
     vary: tuple[Vary, ...]
     samples: int | None
-    points: list[dict[str, Any]] = field(repr=False)
+    points: Sequence[dict[str, Any]] = field(repr=False)
 
     @property
     def paths(self) -> list[str]:
@@ -162,16 +203,16 @@ def parse_vary(arg: str, where: str = "--vary") -> Vary:
     return vary_from_values(path, values, f"{where} {arg}")
 
 
-def grid(vary: Sequence[Vary]) -> list[dict[str, Any]]:
-    """Every combination of the levels (the last path varies fastest); one empty point when nothing varies."""
+def grid(vary: Sequence[Vary]) -> GridPoints:
+    """Every combination of the levels (the last path varies fastest), made lazily; one empty point when nothing
+    varies."""
     ranged = [v for v in vary if v.levels is None]
     if ranged:
         raise DesignError(
             [v.line("a range lo:hi needs --design lhs; a grid needs a list (0,0.5,1) or start:stop:count (0:1:11)")
              for v in ranged]
         )
-    paths = [v.path for v in vary]
-    return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(v.levels for v in vary))]
+    return GridPoints([v.path for v in vary], [v.levels or () for v in vary])
 
 
 def _scale(v: Vary, u: np.ndarray) -> list[Any]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.designs import Design, DesignError, Vary, column_kind, make_design
+from analysis.designs import Design, DesignError, GridPoints, Vary, column_kind, make_design
 from analysis.sweep_io import file_hash, seeds_of
 from analysis.sweep_tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.errors import ScenarioError, dotted
@@ -51,7 +51,7 @@ class Plan:
 
     kind: str  # "sweep" | "compare"
     sources: list[Source]
-    points: list[dict[str, Any]]
+    points: Sequence[dict[str, Any]]  # a lazy GridPoints for grids: planning never holds every point
     seeds: int
     root_seed: int
     batch_size: int = DEFAULT_BATCH
@@ -74,6 +74,8 @@ class Plan:
     @cached_property
     def vary_kinds(self) -> dict[str, str]:
         """Column type of every varied path, fixed by the whole design (so every part agrees)."""
+        if isinstance(self.points, GridPoints):
+            return {p: column_kind(list(self.points.column(p))) for p in self.points.paths}
         paths = list(self.points[0]) if self.points else []
         return {p: column_kind([pt[p] for pt in self.points]) for p in paths}
 
@@ -100,11 +102,14 @@ class Plan:
                     tuple(self.vary_kinds.items()))
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        points = self.points.to_json() if isinstance(self.points, GridPoints) else list(self.points)
+        return asdict(replace(self, points=[])) | {"points": points}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Plan:
-        return cls(**(obj | {"sources": [Source(**s) for s in obj["sources"]]}))
+        points = obj["points"]
+        points = GridPoints.from_json(points) if isinstance(points, dict) else points
+        return cls(**(obj | {"sources": [Source(**s) for s in obj["sources"]], "points": points}))
 
     def describe(self) -> str:
         """`N points × S seeds = R runs` (or scenarios × seeds), printed before starting."""
