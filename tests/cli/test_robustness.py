@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import scenarios
+from analysis.sweep import setup as sweep_setup
 from dipsim.cli import main
-from dipsim.commands import sweep as sweep_command
 from sim.limits import use
 
 BASE = str(scenarios.builtin())
@@ -79,7 +79,7 @@ def test_a_huge_grid_is_refused_before_planning(capsys: pytest.CaptureFixture[st
     def never(*a, **k):
         raise AssertionError("planned anyway")
 
-    monkeypatch.setattr(sweep_command, "sweep_plan", never)
+    monkeypatch.setattr(sweep_setup, "sweep_plan", never)
     grid = ["--vary", "actors.UK.strategy.openness=0:1:10000", "--vary", "actors.EU.strategy.openness=0:1:1000"]
     err = _refused(capsys, "sweep", BASE, *grid, *QUICK, "--out", str(tmp_path / "o"))
     assert err == ("10000000 points × 20 seeds = 200000000 runs, more than the limit of 10000000 runs per plan; "

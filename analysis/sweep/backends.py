@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from multiprocessing import forkserver
 from typing import Any
 
-from analysis.sweep_tasks import Task, TaskResult, run_task
+from analysis.sweep.tasks import Task, TaskResult, run_task
 
 BACKENDS: tuple[str, ...] = ("local", "dask")
 
@@ -99,7 +99,7 @@ class LocalBackend(Backend):
         self.workers = workers
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.sweep_tasks", "sim.engine"])  # import once, fork workers
+            ctx.set_forkserver_preload(["analysis.sweep.tasks", "sim.engine"])  # import once, fork workers
             with _sigint_ignored():  # the fork server (and so every worker it forks) starts with Ctrl-C ignored
                 forkserver.ensure_running()
         else:  # pragma: no cover - not Linux

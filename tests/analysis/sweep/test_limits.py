@@ -9,9 +9,9 @@ import tracemalloc
 import pytest
 
 import scenarios
-from analysis.designs import GridPoints, parse_vary
-from analysis.plan_limits import check_runs, design_points
-from analysis.sweep_plan import Plan, read_source, sweep_plan
+from analysis.sweep.designs import GridPoints, parse_vary
+from analysis.sweep.limits import check_runs, design_points
+from analysis.sweep.plan import Plan, read_source, sweep_plan
 from sim.limits import LimitError, use
 
 UK, EU = "actors.UK.strategy.openness", "actors.EU.strategy.openness"

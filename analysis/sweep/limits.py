@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from analysis.designs import Vary
+from analysis.sweep.designs import Vary
 from sim.budget import check_memory
 from sim.limits import LimitError, lift, limit
 
