@@ -22,6 +22,7 @@ DEFAULTS = {
 }
 
 
+MAX_SEED = 2**63 - 1  # seeds fit int64 (numpy's seed arrays, the `seed` column)
 OVERRIDES: dict[str, int] = {}  # set by command-line flags for this process (see ``use``)
 
 

@@ -11,10 +11,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.limits import MAX_SEED
 from sim.strategies import RECIPROCITY, SPEECH
 
 MAX_ROUNDS = 100_000  # every round number, patience and cooldown is bounded by it (no int64 wrap-around)
-MAX_SEED = 2**63 - 1
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Round = Annotated[int, Field(ge=0, le=MAX_ROUNDS)]
 Rounds = Annotated[int, Field(ge=1, le=MAX_ROUNDS)]

@@ -5,9 +5,22 @@ from __future__ import annotations
 import os
 import stat
 from os import PathLike
+from typing import BinaryIO
 
 from sim.errors import Problem, ScenarioError
 from sim.limits import lift, limit
+
+
+def _read_at_most(f: BinaryIO, n: int, chunk: int = 2**20) -> bytes:
+    """At most ``n`` bytes, read a chunk at a time (a huge ``n`` allocates nothing up front)."""
+    parts, got = [], 0
+    while got < n:
+        part = f.read(min(chunk, n - got))
+        if not part:
+            break
+        parts.append(part)
+        got += len(part)
+    return b"".join(parts)
 
 
 def _fatal(file: str, line: int, col: int, message: str) -> ScenarioError:
@@ -29,7 +42,7 @@ def read_text(path: str | PathLike[str], max_bytes: int | None = None) -> str:
         if not stat.S_ISREG(mode):
             raise _fatal(filename, 0, 0, "not a regular file (a device, FIFO or socket); give a scenario file")
         with open(path, "rb") as f:
-            raw = f.read(cap + 1)
+            raw = _read_at_most(f, cap + 1)
     except OSError as e:
         raise _fatal(filename, 0, 0, f"cannot read the file: {e.strerror or e}") from e
     if len(raw) > cap:

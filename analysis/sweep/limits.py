@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from analysis.sweep.designs import Vary
 from sim.budget import check_memory
-from sim.limits import LimitError, lift, limit
+from sim.limits import LimitError, available_memory, lift, limit, size
 
 
 def design_points(vary: Sequence[Vary], kind: str, samples: int | None) -> int:
@@ -30,6 +30,20 @@ def check_runs(points: int, seeds: int, scenarios: int = 1) -> int:
         raise LimitError(f"{what}{seeds} seeds = {runs} runs, more than the limit of {limit('runs')} runs "
                          f"per plan; {lift('runs', '--max-runs')}")
     return runs
+
+
+POINT_BYTES = 240  # a design point held in memory: a dict, plus about 100 bytes per varied path
+
+
+def check_points(points: int, paths: int, lazy: bool) -> None:
+    """LimitError when a design that holds its points (a Latin hypercube; grids are lazy) would not fit in memory."""
+    if lazy:
+        return
+    need, available = points * (POINT_BYTES + 100 * paths), available_memory()
+    if available is not None and need > available:
+        raise LimitError(f"a design of {points} points over {paths} paths needs about {size(need)} to plan, more "
+                         f"than the {size(available)} of memory available: use fewer --samples; set "
+                         "DIPSIM_MAX_MEMORY=BYTES to try anyway")
 
 
 def check_batches(actors: int, issues: int, rounds: int, batch_size: int, workers: int, keep_rounds: bool) -> None:

@@ -15,7 +15,7 @@ from analysis.sweep.backends import cpu_count
 from analysis.sweep.designs import DesignError, parse_vary
 from analysis.sweep.execute import load_plan
 from analysis.sweep.file import is_sweep_data, parse_sweep
-from analysis.sweep.limits import check_runs, design_points
+from analysis.sweep.limits import check_points, check_runs, design_points
 from analysis.sweep.plan import (
     DEFAULT_BATCH,
     POOL_START_SECONDS,
@@ -109,6 +109,7 @@ def new_sweep(path: Path, request: Request) -> tuple[Plan, Path]:
                            "(or --samples N)"])
     n_seeds = request.seeds or seeds or SWEEP_SEEDS
     check_runs(design_points(vary, design, samples), n_seeds)  # before building a single point
+    check_points(design_points(vary, design, samples), len(vary), lazy=design == "grid")
     plan = sweep_plan(source, vary, design, samples, n_seeds, root, DEFAULT_BATCH)
     out = Path(request.out) if request.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
     return _finish(plan, request), out

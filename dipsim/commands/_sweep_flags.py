@@ -7,12 +7,13 @@ import argparse
 from analysis.sweep.backends import BACKENDS
 from analysis.sweep.plan import DEFAULT_BATCH
 from analysis.sweep.setup import Request
+from dipsim.commands._common import seed_arg
 from sim.limits import DEFAULTS, env_name
 
 
 def add_backend_flags(p: argparse.ArgumentParser) -> None:
     """Flags shared by sweep and compare: where and how batches run."""
-    p.add_argument("--seed", type=int, metavar="ROOT", help="root seed (default: the scenario's `seed`, else 0)")
+    p.add_argument("--seed", type=seed_arg, metavar="ROOT", help="root seed (default: the scenario's `seed`, else 0)")
     p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores; 1 = in process)")
     p.add_argument("--backend", choices=BACKENDS, default="local",
                    help="local: a process pool on this machine; dask: a dask.distributed cluster")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.outdir import prepare_out
 from analysis.outputs import write_run
-from dipsim.commands._common import progress, scenario_path
+from dipsim.commands._common import progress, scenario_path, seed_arg
 from sim.engine import Engine
 from sim.loader import load_scenario
 from sim.seeding import default_seed
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="one run of a scenario, with its story", description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenario", nargs="?", help="scenario YAML (default: the article baseline)")
-    p.add_argument("--seed", type=int, help="seed (default: the scenario's `seed`, else 0)")
+    p.add_argument("--seed", type=seed_arg, help="seed (default: the scenario's `seed`, else 0)")
     p.add_argument("--rounds", type=int, help="number of rounds (overrides `rounds`)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="override a scenario value, e.g. actors.UK.strategy.openness=0.9 (repeatable)")

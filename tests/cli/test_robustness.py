@@ -112,3 +112,19 @@ def test_sweep_batches_that_cannot_fit_are_refused(capsys: pytest.CaptureFixture
     monkeypatch.setenv("DIPSIM_MAX_MEMORY", "10000")  # the baseline: ~4 kB per run
     err = _refused(capsys, "sweep", *SMALL_SWEEP, *QUICK, "--out", str(tmp_path / "o"))
     assert "needs about" in err and "per run" in err and "DIPSIM_MAX_MEMORY" in err
+
+
+def test_flag_extremes_are_one_line_refusals(capsys: pytest.CaptureFixture[str], monkeypatch, tmp_path: Path) -> None:
+    """Seeds outside int64 (numpy's seed arrays) and huge counts never reach the engine."""
+    for seed in ("-1", str(2**63), str(10**40), "x"):
+        with pytest.raises(SystemExit) as stop:  # argparse's own exit: code 2, one line
+            main(["run", BASE, "--no-dashboard", "--seed", seed, "--out", str(tmp_path / "r")])
+        assert stop.value.code == 2
+        err = capsys.readouterr().err.strip()
+        assert "\n" not in err and "--seed" in err and "internal error" not in err, err
+    assert main(["validate", BASE, "--max-bytes", str(10**40)]) == 0  # a huge limit is no limit
+    capsys.readouterr()
+    monkeypatch.setenv("DIPSIM_MAX_MEMORY", "10000000")
+    err = _refused(capsys, "sweep", BASE, "--vary", "actors.UK.strategy.openness=0:1", "--design", "lhs",
+                   "--samples", "1000000", "--seeds", "1", *QUICK, "--out", str(tmp_path / "o"))
+    assert err.startswith("a design of 1000000 points over 1 paths needs about 340.0 MB to plan"), err
