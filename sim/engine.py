@@ -21,7 +21,7 @@ from sim import dynamics, strategies, tracks
 from sim.budget import check_scenario
 from sim.channel_book import ChannelBook
 from sim.compile import Params, Structure, compile_batch
-from sim.events import HANDLERS, World, actors_of
+from sim.events import HANDLERS, World, actors_of, fields_of
 from sim.invariants import check_state
 from sim.invariants import enabled as invariants_enabled
 from sim.log import Log
@@ -191,7 +191,7 @@ class Engine:
             if effect.closes is not None:
                 self.channels.close(runs, np.full(len(runs), effect.closes), r, effect.reason, collapsed=False,
                                     log=False)
-            self.events.note(runs, r, ev.type, actors_of(ev), effect.reason)
+            self.events.note(runs, r, ev.type, actors_of(ev), effect.reason, **fields_of(self.structure, ev))
         if events:
             self._refresh()
         return bool(events)
