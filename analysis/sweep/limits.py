@@ -16,9 +16,12 @@ from sim.limits import LimitError, available_memory, lift, limit, size
 
 
 def design_points(vary: Sequence[Vary], kind: str, samples: int | None) -> int:
-    """How many points the design will have (a grid's product of level counts, or an lhs's samples)."""
+    """How many points the design will have (a grid's product of level counts, an lhs's samples, Sobol's and
+    Morris's rows), from the entries as given (a `dynamics.*` entry counts as one path)."""
     if kind == "lhs":
         return samples or 0
+    if kind in ("sobol", "morris"):  # SALib's N·(d+2) and N·(d+1) rows
+        return (samples or 0) * (len(vary) + (2 if kind == "sobol" else 1))
     return math.prod(len(v.levels) for v in vary if v.levels is not None)
 
 
