@@ -6,13 +6,16 @@ Exit codes: 0 done; 2 bad input; 1 internal error; 130 interrupted (after saving
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
+from sim.limits import DEFAULTS, LimitError, env_name, use
 
 # Every command: its module (imported only when that command is chosen) and the one line `dipsim --help` shows.
 # A new command is one row here plus a module with ``register(subparsers)`` (which sets ``handler``).
@@ -54,6 +57,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             importlib.import_module(module).register(sub)
         else:
             sub.add_parser(name, help=help_line)
+    for command in sub.choices.values():
+        command.add_argument("--max-bytes", type=int, metavar="N",
+                             help=f"largest scenario file read, in bytes (default {DEFAULTS['bytes']}; "
+                             f"or {env_name('bytes')}=N)")
     return parser
 
 
@@ -94,13 +101,20 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError):  # no real file behind it (a test's capture): leave it
             pass
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(chosen(argv)).parse_args(argv)
     try:
+        args = build_parser(chosen(argv)).parse_args(argv)
+        flags = {"bytes": getattr(args, "max_bytes", None), "runs": getattr(args, "max_runs", None)}
+        bad = [f"--max-{k} {v}: must be a whole number >= 1" for k, v in flags.items() if v is not None and v < 1]
+        if bad:
+            raise LimitError("; ".join(bad))
+        use(**flags)
         return int(args.handler(args) or 0)
-    except ScenarioError as e:
+    except (ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # at any moment, even while importing: one line, no traceback
+        with contextlib.suppress(ValueError):  # (not the main thread: nothing to protect)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the exit either
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # an internal error: say so in one line; DIPSIM_DEBUG=1 shows the traceback

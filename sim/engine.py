@@ -18,9 +18,12 @@ import numpy as np
 
 from sim import channels as ch
 from sim import dynamics, strategies, tracks
+from sim.budget import check_scenario
 from sim.channel_book import ChannelBook
 from sim.compile import Params, Structure, compile_batch
 from sim.events import HANDLERS, World, actors_of, fields_of
+from sim.invariants import check_state
+from sim.invariants import enabled as invariants_enabled
 from sim.log import Log
 from sim.recorder import Recorder
 from sim.result import BatchResult
@@ -56,6 +59,7 @@ class Engine:
         if len(scenarios) != len(seeds) or not seeds:
             raise ValueError("give one seed per run (and one scenario, or one per seed)")
         self.scenarios = list(scenarios)
+        check_scenario(self.scenarios[0], len(seeds), record)  # refuse a batch that cannot fit, before building it
         self.structure, self.params = _compile(self.scenarios)
         self.rounds = self.scenarios[0].rounds
         self.seeds = np.array(seeds, dtype=np.int64)
@@ -77,6 +81,7 @@ class Engine:
         self.log = self.events.runs
         self.channels = ChannelBook(self.state, structure, params, self.events)
         self.round = 0
+        self._check = invariants_enabled()
         self._capability = np.ascontiguousarray(params.capability.T)
         self._salience = np.ascontiguousarray(runs_last(params.salience))
         self._movable = 1.0 - self._salience
@@ -168,6 +173,8 @@ class Engine:
         decided = self.decide(r, changed)
         one_sided = self.commit(r, decided)
         self.round += 1
+        if self._check:  # DIPSIM_CHECK_INVARIANTS=1 (sim/invariants.py)
+            check_state(self.state, self.round, self.rounds)
         if self.recorder:
             heard = (Recorder.heard(decided.pairs, decided.contact, decided.listen, self.structure.n)
                      if self.recorder.dense else None)

@@ -67,3 +67,7 @@ class ScenarioError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class UsageError(ValueError):
+    """Bad input outside a scenario file (a flag, an output path, a limit passed): one line, exit code 2."""

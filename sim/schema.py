@@ -12,10 +12,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.claims import Claim
+from sim.limits import MAX_SEED
 from sim.strategies import RECIPROCITY, SPEECH
 
+MAX_ROUNDS = 100_000  # every round number, patience and cooldown is bounded by it (no int64 wrap-around)
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-Round = Annotated[int, Field(ge=0)]
+Round = Annotated[int, Field(ge=0, le=MAX_ROUNDS)]
+Rounds = Annotated[int, Field(ge=1, le=MAX_ROUNDS)]
 SpeechName = Literal[tuple(SPEECH)]  # type: ignore[valid-type]
 RuleName = Literal[tuple(RECIPROCITY)]  # type: ignore[valid-type]
 
@@ -103,7 +106,7 @@ class Track(Base):
 
 
 class Reopen(Base):
-    cooldown: Annotated[int, Field(ge=0)] = Field(
+    cooldown: Round = Field(
         8, description="Rounds closed before it may reopen.", json_schema_extra={"plausible": [2, 16]}
     )
     min_trust: Unit = Field(
@@ -120,7 +123,7 @@ class Channel(Base):
         description="Round it opens; `auto`: when the initiator's sidelining pressure passes its threshold; "
         "null: only by an open_channel event.",
     )
-    patience: Annotated[int, Field(ge=1)] = Field(
+    patience: Rounds = Field(
         3, description="One-sided rounds tolerated in a row before it collapses.",
         json_schema_extra={"plausible": [1, 8]},
     )
@@ -283,7 +286,7 @@ class Dynamics(Base):
     exposure_trust_loss: Unit = coefficient(
         0.3, "Proportional trust each side loses in the other when a contact is exposed.", 0.1, 0.5
     )
-    exposure_patience_cut: Annotated[int, Field(ge=0)] = coefficient(
+    exposure_patience_cut: Round = coefficient(
         1, "Rounds of patience an exposed channel loses.", 0, 2
     )
 
@@ -310,9 +313,9 @@ class Scenario(Base):
 
     name: str = Field(description="Free text.")
     description: str | None = None
-    rounds: Annotated[int, Field(ge=1, le=100_000)] = Field(description="Number of rounds (diplomatic weeks).")
+    rounds: Rounds = Field(description="Number of rounds (diplomatic weeks).")
     round_length: str | None = Field(None, description="What one round stands for (default: one week).")
-    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Default seed.")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = Field(None, description="Default seed.")
     issues: dict[str, IssueLabels | None] = Field(
         default_factory=dict, description="Issues with their low/high labels."
     )

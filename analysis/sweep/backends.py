@@ -10,8 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from multiprocessing import forkserver
 from typing import Any
 
 from analysis.sweep.tasks import Task, TaskResult, run_task
@@ -30,6 +33,25 @@ def cpu_count() -> int:
 def _ignore_sigint() -> None:
     """Worker initializer: leave Ctrl-C to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while helper processes start, so they inherit SIG_IGN from their first instruction (a worker
+    that is still importing when Ctrl-C comes would otherwise print a KeyboardInterrupt traceback)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+def usable_workers(requested: int | None, batches: int) -> int:
+    """Workers worth starting: the request (default every core), never more than there are batches to run."""
+    return max(1, min(requested or cpu_count(), batches))
 
 
 class Backend:
@@ -78,6 +100,8 @@ class LocalBackend(Backend):
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["analysis.sweep.tasks", "sim.engine"])  # import once, fork workers
+            with _sigint_ignored():  # the fork server (and so every worker it forks) starts with Ctrl-C ignored
+                forkserver.ensure_running()
         else:  # pragma: no cover - not Linux
             ctx = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)

@@ -9,7 +9,6 @@ A design is a list of points, each a ``{PATH: value}`` dict; replicate seeds are
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from analysis.sweep.designs_gsa import DEFAULT_LEVELS, GSA_DESIGNS, requirement_problems, unit_sample
+from sim.limits import lift, limit
 from sim.paths import PathError, parse_value
 from sim.ranges import default_ranges
 
@@ -59,8 +59,58 @@ class Vary:
         return list(self.levels) if self.levels is not None else list(self.bounds or ())
 
     def probes(self) -> list[Any]:
-        """Values to try once against the scenario before running: every level, or both ends of a range."""
-        return list(self.levels) if self.levels is not None else list(self.bounds or ())
+        """Values to try once against the scenario before running: both ends of a range; of numeric levels the
+        smallest and largest (numeric bounds are intervals: 10,000 levels need two probes, not 10,000);
+        else every level."""
+        if self.levels is None:
+            return list(self.bounds or ())
+        numbers = [x for x in self.levels if isinstance(x, Real) and not isinstance(x, bool)]
+        finite = [x for x in numbers if math.isfinite(x)]
+        if len(numbers) == len(self.levels) and len(finite) > 2:
+            return list(dict.fromkeys((min(finite), max(finite), *(x for x in numbers if not math.isfinite(x)))))
+        return list(self.levels)
+
+
+class GridPoints(Sequence[dict[str, Any]]):
+    """The points of a full grid, each made from its index when asked (the last path varies fastest), so a
+    10,000,000-point grid costs its levels, not 10,000,000 dicts."""
+
+    def __init__(self, paths: Sequence[str], levels: Sequence[Sequence[Any]]) -> None:
+        self.paths, self.levels = tuple(paths), tuple(tuple(v) for v in levels)
+        self._n = math.prod(len(v) for v in self.levels)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[k] for k in range(*index.indices(self._n))]
+        k = index + self._n if index < 0 else index
+        if not 0 <= k < self._n:
+            raise IndexError(f"point {index} of a {self._n}-point grid")
+        values = []
+        for levels in reversed(self.levels):
+            k, r = divmod(k, len(levels))
+            values.append(levels[r])
+        return dict(zip(self.paths, reversed(values), strict=True))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, GridPoints | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def column(self, path: str) -> tuple[Any, ...]:
+        """The distinct levels of ``path`` (every value its column of the grid takes)."""
+        return self.levels[self.paths.index(path)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"grid": {p: list(v) for p, v in zip(self.paths, self.levels, strict=True)}}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> GridPoints:
+        return cls(list(obj["grid"]), list(obj["grid"].values()))
 
 
 @dataclass(frozen=True)
@@ -70,7 +120,7 @@ class Design:
     kind: DesignKind
     vary: tuple[Vary, ...]
     samples: int | None
-    points: list[dict[str, Any]] = field(repr=False)
+    points: Sequence[dict[str, Any]] = field(repr=False)
     levels: int | None = None  # Morris grid levels
     unit: list[list[float]] | None = field(default=None, repr=False)  # Morris: SALib's unit-cube matrix
 
@@ -130,6 +180,9 @@ def parse_values(text: str) -> tuple[tuple[Any, ...] | None, tuple[float, float]
         count = _number(parts[2])
         if not isinstance(count, int) or count < 1:
             raise ValueError(f"{text!r}: the count (after the second ':') must be a whole number >= 1")
+        if count > limit("runs"):
+            raise ValueError(f"{text!r}: {count} values, more than the limit of {limit('runs')} runs per plan; "
+                             f"{lift('runs', '--max-runs')}")
         return tuple(linspace(lo, hi, count)), None  # type: ignore[arg-type]
     return (parse_value(text),), None
 
@@ -167,8 +220,9 @@ def parse_vary(arg: str, where: str = "--vary") -> Vary:
     return vary_from_values(path, values, f"{where} {arg}")
 
 
-def grid(vary: Sequence[Vary]) -> list[dict[str, Any]]:
-    """Every combination of the levels (the last path varies fastest); one empty point when nothing varies."""
+def grid(vary: Sequence[Vary]) -> GridPoints:
+    """Every combination of the levels (the last path varies fastest), made lazily; one empty point when nothing
+    varies."""
     ranged = [v for v in vary if v.levels is None]
     if ranged:
         raise DesignError(
@@ -176,8 +230,7 @@ def grid(vary: Sequence[Vary]) -> list[dict[str, Any]]:
                     "start:stop:count (0:1:11)")
              for v in ranged]
         )
-    paths = [v.path for v in vary]
-    return [dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(v.levels for v in vary))]
+    return GridPoints([v.path for v in vary], [v.levels or () for v in vary])
 
 
 def _scale(v: Vary, u: np.ndarray) -> list[Any]:

@@ -27,9 +27,12 @@ from yaml.nodes import MappingNode, ScalarNode
 
 from analysis.sweep.designs import DesignError, Vary, vary_from_values
 from sim.errors import Problem, ScenarioError, did_you_mean
+from sim.schema import MAX_SEED
+from sim.textfile import read_text
 from sim.yamlio import Document, parse_yaml, read_yaml
 
-Count = Annotated[int, Field(ge=1)]
+MAX_COUNT = 10**9  # seeds or samples: the plan limit on runs refuses far fewer
+Count = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 VaryValue = str | int | float | bool | list[Any] | None
 
 
@@ -47,7 +50,7 @@ class SweepBlock(_Strict):
     samples: Count | None = Field(None, description="lhs points, Sobol base samples or Morris trajectories.")
     levels: Count | None = Field(None, description="Morris grid levels (even).")
     seeds: Count | None = Field(None, description="Replications per point.")
-    seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Root seed.")
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = Field(None, description="Root seed.")
 
 
 class SweepFileModel(_Strict):
@@ -120,7 +123,7 @@ def plain_vary_texts(text: str) -> dict[str, str]:
 def parse_sweep(doc: Document, text: str | None = None) -> SweepFile:
     """Validate a parsed sweep file; ScenarioError (located) or DesignError on bad input."""
     if text is None:
-        text = Path(doc.file).read_bytes().decode("utf-8-sig")
+        text = read_text(doc.file)
     raw = plain_vary_texts(text)
     if doc.problems:
         raise ScenarioError(doc.problems)

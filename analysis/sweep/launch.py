@@ -6,10 +6,12 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from analysis.sweep.backends import make_backend
+from analysis.outdir import prepare_out
+from analysis.sweep.backends import make_backend, usable_workers
 from analysis.sweep.designs import DesignError
 from analysis.sweep.execute import SweepExists, execute, start, write_dashboard
-from analysis.sweep.io import read_json
+from analysis.sweep.io import done_parts, read_json
+from analysis.sweep.limits import check_batches, scenario_size
 from analysis.sweep.plan import Plan
 from analysis.sweep.setup import Request, workers_of
 
@@ -33,20 +35,29 @@ def launch(plan: Plan, out: Path, request: Request, *, new: bool, runner: object
         raise DesignError([f"--workers {request.workers}: must be >= 1"])
     if request.scheduler and request.backend != "dask":
         raise DesignError(["--scheduler: needs --backend dask"])
+    requested = workers_of(request, plan)
+    batches = plan.n_batches - (0 if new else len(done_parts(out)))
+    workers = requested if request.scheduler else usable_workers(requested, batches)
+    for source in plan.sources:  # every worker holds a batch: refuse what cannot fit, before starting any
+        check_batches(*scenario_size(source.data), plan.batch_size, workers, plan.keep_rounds)
+    if new:
+        prepare_out(out, request.force, create=False)  # refuse a bad --out before printing anything
     print(f"{plan.kind}: {plan.describe()} -> {out}", flush=True)
     if new:
+        prepare_out(out, request.force)
         try:
             start(plan, out)
         except SweepExists as e:
             raise DesignError([f"--out {out}: {e}"]) from e
     elif read_json(out / "manifest.json").get("status") == "done":
         print(f"{out} is already complete; rebuilding runs.parquet from its parts")
-    workers = workers_of(request, plan)
     try:
         with make_backend(request.backend, workers, request.scheduler) as backend:
-            small = workers == 1 and request.workers is None
-            print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else ""),
-                  flush=True)
+            small = requested == 1 and request.workers is None
+            capped = f" (--workers {requested} capped at {batches} batch{'es' if batches != 1 else ''} to run)" \
+                if requested is not None and workers < requested else ""
+            print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else "")
+                  + capped, flush=True)
             summary = execute(plan, out, backend, runner, progress=request.progress)
     except BrokenProcessPool as e:
         print(f"error: a worker process died ({e}); finished batches are saved in {out}: "

@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.sweep.designs import Design, DesignError, Vary, column_kind, expand_defaults, make_design
+from analysis.sweep.designs import Design, DesignError, GridPoints, Vary, column_kind, expand_defaults, make_design
 from analysis.sweep.designs_gsa import GSA_DESIGNS
 from analysis.sweep.io import file_hash
 from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
@@ -25,6 +25,7 @@ from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path
 from sim.seeding import spawned_seeds
+from sim.textfile import read_text
 
 DEFAULT_BATCH = 1024  # the largest default batch: the engine's best for small scenarios (docs/performance.md)
 
@@ -54,7 +55,7 @@ class Plan:
 
     kind: str  # "sweep" | "compare"
     sources: list[Source]
-    points: list[dict[str, Any]]
+    points: Sequence[dict[str, Any]]  # a lazy GridPoints for grids: planning never holds every point
     seeds: int
     root_seed: int
     batch_size: int = DEFAULT_BATCH
@@ -78,6 +79,8 @@ class Plan:
     @cached_property
     def vary_kinds(self) -> dict[str, str]:
         """Column type of every varied path, fixed by the whole design (so every part agrees)."""
+        if isinstance(self.points, GridPoints):
+            return {p: column_kind(list(self.points.column(p))) for p in self.points.paths}
         paths = list(self.points[0]) if self.points else []
         return {p: column_kind([pt[p] for pt in self.points]) for p in paths}
 
@@ -104,11 +107,14 @@ class Plan:
                     tuple(self.vary_kinds.items()))
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        points = self.points.to_json() if isinstance(self.points, GridPoints) else list(self.points)
+        return asdict(replace(self, points=[])) | {"points": points}
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Plan:
-        return cls(**(obj | {"sources": [Source(**s) for s in obj["sources"]]}))
+        points = obj["points"]
+        points = GridPoints.from_json(points) if isinstance(points, dict) else points
+        return cls(**(obj | {"sources": [Source(**s) for s in obj["sources"]], "points": points}))
 
     def describe(self) -> str:
         """`N points × S seeds = R runs` (or scenarios × seeds), printed before starting."""
@@ -158,7 +164,7 @@ def auto_batch(total: int, workers: int, weight: int = 1) -> int:
 
 def read_source(path: str | Path, label: str | None = None) -> Source:
     """Load and validate a scenario file (ScenarioError if invalid); keep its text for the workers."""
-    text = Path(path).read_bytes().decode("utf-8-sig")
+    text = read_text(path)
     scenario = load_scenario(path)
     return Source(scenario.name, str(Path(path).resolve()), file_hash(path), label or scenario.name, text)
 

@@ -16,6 +16,7 @@ from analysis.sweep.designs import SAMPLED, DesignError, parse_vary
 from analysis.sweep.designs_gsa import FLAGS, GSA_DESIGNS, requirement_problems
 from analysis.sweep.execute import load_plan
 from analysis.sweep.file import is_sweep_data, parse_sweep
+from analysis.sweep.limits import check_points, check_runs, design_points
 from analysis.sweep.plan import (
     DEFAULT_BATCH,
     POOL_START_SECONDS,
@@ -46,6 +47,7 @@ class Request:
     scheduler: str | None = None
     batch_size: int | None = None
     out: str | None = None
+    force: bool = False  # write into a non-empty --out that is not a dipsim output
     keep_rounds: bool = False
     progress: bool = True
     dashboard: bool = True
@@ -112,7 +114,10 @@ def new_sweep(path: Path, request: Request) -> tuple[Plan, Path]:
     levels = request.levels if request.levels is not None else levels
     if design in GSA_DESIGNS and (lines := requirement_problems(design, len(vary), samples, levels, located)):
         raise DesignError(lines)
-    plan = sweep_plan(source, vary, design, samples, request.seeds or seeds or SWEEP_SEEDS, root, DEFAULT_BATCH,
+    n_seeds = request.seeds or seeds or SWEEP_SEEDS
+    check_runs(design_points(vary, design, samples), n_seeds)  # before building a single point
+    check_points(design_points(vary, design, samples), len(vary), lazy=design == "grid")
+    plan = sweep_plan(source, vary, design, samples, n_seeds, root, DEFAULT_BATCH,
                       levels if design == "morris" else None)
     out = Path(request.out) if request.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
     return _finish(plan, request), out
@@ -122,6 +127,7 @@ def new_compare(paths: Sequence[Path], request: Request) -> tuple[Plan, Path]:
     """The plan and output folder of a comparison: the same seeds (children of one root) through every scenario."""
     seeds = request.seeds if request.seeds is not None else COMPARE_SEEDS
     check_counts(seeds, request.batch_size, None)
+    check_runs(1, seeds, len(paths))
     sources = [read_source(p) for p in paths]
     plan = compare_plan(sources, seeds, default_seed(request.seed, source_seed(sources[0])))
     out = Path(request.out) if request.out else Path("out") / f"compare-{stamp()}"

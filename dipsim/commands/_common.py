@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -9,6 +10,18 @@ from tqdm import tqdm
 
 import scenarios
 from sim.errors import Problem, ScenarioError
+from sim.limits import MAX_SEED
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of --seed: a whole number in [0, 2^63 - 1] (what a scenario's `seed:` accepts)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text} is outside [0, {MAX_SEED}]")
+    return value
 
 
 def scenario_path(arg: str | None) -> Path:

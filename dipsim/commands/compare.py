@@ -13,7 +13,7 @@ from analysis.sweep.launch import launch
 from analysis.sweep.setup import COMPARE_SEEDS, new_compare
 from dipsim.commands._common import scenario_path
 from dipsim.commands._sweep_flags import add_backend_flags, request_of
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
 
 DEFAULT_SEEDS = COMPARE_SEEDS
 HELP = f"""Run the same seeds through several scenarios and compare their outcomes.
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
         request = request_of(args)
         plan, out = new_compare([scenario_path(s) for s in args.scenarios], request)
         code = launch(plan, out, request, new=True, runner=runner)
-    except (DesignError, ScenarioError) as e:
+    except (DesignError, ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
     if code == 0:

@@ -11,7 +11,7 @@ from analysis.sweep.launch import launch
 from analysis.sweep.setup import SWEEP_SEEDS, new_sweep, resumed
 from dipsim.commands._common import scenario_path
 from dipsim.commands._sweep_flags import add_backend_flags, request_of
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, UsageError
 
 DEFAULT_SEEDS = SWEEP_SEEDS
 
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace, runner: object = None) -> int:
     try:
         plan, out = _resume(args) if args.resume else _plan(args)
         return launch(plan, out, request_of(args), new=not args.resume, runner=runner)
-    except (DesignError, ScenarioError) as e:
+    except (DesignError, ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
 

@@ -40,12 +40,12 @@ def test_overrides_change_the_run(tmp_path, capsys):
     assert main(["run", "validation/hegselmann_krause", "--set", "population.count=50", "--rounds", "3",
                  "--out", str(tmp_path / "hk"), "--no-dashboard"]) == 0
     args = ["run", "uk_listens", "--seed", "3", "--rounds", "20", "--set", "channels.UK-Russia.patience=50",
-            "--format", "csv", "--out", str(tmp_path), "--no-dashboard"]
+            "--format", "csv", "--out", str(tmp_path / "uk"), "--no-dashboard"]
     assert main(args) == 0
-    summary = json.loads((tmp_path / "summary.json").read_text())
+    summary = json.loads((tmp_path / "uk" / "summary.json").read_text())
     assert summary["rounds"] == 20 and summary["seed"] == 3
     assert summary["channels"][0]["status"] == "open"
-    assert (tmp_path / "rounds.csv").exists()
+    assert (tmp_path / "uk" / "rounds.csv").exists()
 
 
 @pytest.mark.parametrize("args, expected", [

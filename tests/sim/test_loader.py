@@ -120,7 +120,7 @@ def test_bad_override_value_is_located_at_the_overridden_node() -> None:
         ("events.0.at=100", "round 100 is outside the horizon"),
         ("dynamics.meeting=sometimes", "unknown meeting rule 'sometimes' (allowed: all, random_matching)"),
         ("rounds", "expected PATH=VALUE"),
-        ("seed=-1", "must be an integer >= 0, got -1"),
+        ("seed=-1", "must be an integer in [0, 9223372036854775807], got -1"),
     ],
 )
 def test_bad_override_is_reported_as_set(override: str, expect: str) -> None:
@@ -169,7 +169,8 @@ def test_structural_and_reference_problems_are_reported_in_one_pass():
         load_scenario_text(MIXED, "mixed.yaml")
     text = str(err.value)
     for expected in ("actors.A.strategy.reciprocity: unknown reciprocity rule 'tit_for_tatt'",
-                     "channels.A-C.patience: must be an integer >= 1", "actors.B.position: missing issue 'trade'",
+                     "channels.A-C.patience: must be an integer in [1, 100000]",
+                     "actors.B.position: missing issue 'trade'",
                      "actors.B.position.trad: unknown issue 'trad'", "channels.A-C.between.1: unknown actor 'C'"):
         assert expected in text
     assert len(err.value.problems) == 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -160,7 +161,12 @@ def test_sweep_file_bad_vary_is_located(tmp_path: Path) -> None:
 
 def test_vary_probes() -> None:
     assert Vary("p", bounds=(0, 1)).probes() == [0, 1]
-    assert Vary("p", levels=(1, 2, 3)).probes() == [1, 2, 3]
+    assert Vary("p", levels=(1, 2, 3)).probes() == [1, 3]  # numeric bounds are intervals: the ends decide
+    assert Vary("p", levels=tuple(range(10_000))).probes() == [0, 9999]
+    with_nan = Vary("p", levels=(0.5, float("nan"), 0.2, 0.9)).probes()
+    assert with_nan[:2] == [0.2, 0.9] and math.isnan(with_nan[2])  # non-finite levels are always probed
+    assert Vary("p", levels=("a", "b", "c")).probes() == ["a", "b", "c"]
+    assert Vary("p", levels=(1, "x", 3)).probes() == [1, "x", 3]
 
 
 def test_sweep_file_colon_values_are_not_base_60(tmp_path: Path) -> None:
