@@ -142,14 +142,14 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     return Summary(out, plan.total, ok, failed, seconds, session)
 
 
-def write_dashboard(out: Path) -> str | None:
+def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
     """Build the dashboard if the dashboard module exists; a warning line (not a crash) if it fails."""
     try:
         from analysis.dashboard import write_dashboard as build
     except ImportError:
         return None
     try:
-        build(out)
+        build(out, plotly)
     except Exception as e:  # the saved results matter more than the page
         msg = f"warning: dashboard not written: {type(e).__name__}: {e}"
         print(msg, file=sys.stderr)

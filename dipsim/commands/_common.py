@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -23,6 +24,17 @@ def scenario_path(arg: str | None) -> Path:
         return scenarios.builtin(shipped)
     known = ", ".join(scenarios.listing())
     raise ScenarioError([Problem(arg, 1, 1, (), f"no such file (shipped scenarios: {known})")])
+
+
+PLOTLY_MODES = ("inline", "shared", "cdn")  # as analysis.html.PLOTLY_MODES (not imported: it loads plotly)
+
+
+def add_plotly_flag(p: argparse.ArgumentParser) -> None:
+    """``--plotly``: how a dashboard loads plotly.js."""
+    p.add_argument("--plotly", choices=PLOTLY_MODES, default="inline",
+                   help="inline: plotly.js in each page (default; ~5 MB, opens anywhere offline); shared: one "
+                   "plotly.min.js in the output directory's parent for every page under it (offline); "
+                   "cdn: from cdn.plot.ly (needs the network)")
 
 
 def progress(total: int, desc: str) -> tqdm:

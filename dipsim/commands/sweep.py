@@ -29,7 +29,7 @@ from analysis.sweep_plan import (
     sweep_plan,
 )
 from analysis.sweepfile import is_sweep_data, parse_sweep
-from dipsim.commands._common import scenario_path
+from dipsim.commands._common import add_plotly_flag, scenario_path
 from sim.errors import ScenarioError
 from sim.yamlio import read_yaml
 
@@ -73,6 +73,7 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
                    help="also save every run's per-round series in rounds/ (one Parquet part per batch; large)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-dashboard", action="store_true", help="skip dashboard.html")
+    add_plotly_flag(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -195,7 +196,7 @@ def launch(plan: Plan, out: Path, args: argparse.Namespace, *, new: bool, runner
         runs = pd.read_parquet(table, columns=headline_columns(pq.read_schema(table).names, named))
         print("\n".join(sweep_headline(runs, named)))
     if not args.no_dashboard:
-        write_dashboard(out)
+        write_dashboard(out, args.plotly)
     return 0
 
 
