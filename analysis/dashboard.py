@@ -19,7 +19,7 @@ from analysis.figures import collapse as W
 from analysis.figures import compare as C
 from analysis.figures import sweep as S
 from analysis.figures.arrays import thinned_note
-from analysis.figures.common import is_bool, round_unit
+from analysis.figures.common import is_bool, outcome_unit, round_unit
 from analysis.figures.contacts import contact_table, network_figure, timeline_figure
 from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
@@ -272,11 +272,16 @@ def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
         return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])], head)
     numeric = [o for o in outs if not is_bool(runs[o])][:MAX_MENU]
     boolean = [o for o in outs if is_bool(runs[o])][:MAX_MENU]
-    timelike = [o for o in numeric if o.endswith(":lifetime") or o == "agreement_round"]
-    diffs = C.differences(runs, scenarios, C.key_outcomes(runs))
+    timelike = [o for o in numeric if (o.endswith(":lifetime") or o == "agreement_round") and runs[o].notna().any()]
+    keys = C.key_outcomes(runs)
+    diffs, missing = C.differences(runs, scenarios, keys), C.not_compared(runs, scenarios, keys)
+    said = [H.bullets(diffs, "story")] if diffs else [H.para("Only one scenario." if len(scenarios) < 2
+                                                             else "No outcome has data in every scenario.", "note")]
+    if missing:
+        said.append(H.para("Left out, for want of data in some scenario (a channel it lacks, or no run agreed): "
+                           + ", ".join(outcome_unit(o) for o in missing) + ".", "note"))
     sections: list[tuple[str, list[str]]] = [
-        (f"Differences from {scenarios[0]}" if scenarios else "Differences",
-         [H.bullets(diffs, "story") if diffs else H.para("Only one scenario.", "note")]),
+        (f"Differences from {scenarios[0]}" if scenarios else "Differences", said),
     ]
     figs = []
     if numeric:

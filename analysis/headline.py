@@ -11,9 +11,14 @@ MIN_SEEDS = 5  # design points with fewer runs are too noisy to name as "least" 
 MAX_POINTS = 50  # beyond this many points (or in a Latin hypercube) the extremes would name noise
 
 
-def _share(x: float) -> str:
+def share(x: float) -> str:
     """A share as a whole percentage; "<1%" and ">99%" where rounding would say 0 % or 100 % and it is not."""
     return "<1%" if 0 < x < 0.005 else ">99%" if 0.995 <= x < 1 else f"{x:.0%}"
+
+
+def rate(x: float, n: int) -> str:
+    """A rate with the number of runs it is over, e.g. ``100% of 300 runs``."""
+    return f"{share(x)} of {n} run{'s' if n != 1 else ''}"
 
 
 def _point(key: object, params: Sequence[str]) -> str:
@@ -52,18 +57,18 @@ def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
         collapsed = runs[col].astype("boolean")
         if collapsed.isna().all():
             continue
-        line = f"{channel} collapsed in {collapsed.mean():.0%} of runs"
+        line = f"{channel} collapsed in {rate(collapsed.mean(), int(collapsed.notna().sum()))}"
         if f"{channel}:lifetime" in runs.columns:
             line += f" (median lifetime {runs[f'{channel}:lifetime'].median():g} rounds)"
         lines.append(line + _extremes(runs.assign(**{col: collapsed}), params, col))
         who = runs.get(f"{channel}:did_not_listen")
         if who is not None and who.notna().any():
             shares = who.dropna().value_counts(normalize=True)
-            said = ", ".join(f"{'neither' if w == 'both' else w} {_share(s)}" for w, s in shares.items())
+            said = ", ".join(f"{w} {share(s)}" for w, s in shares.items())  # "both": each side did not listen
             lines.append(f"  who did not listen when it collapsed: {said}")
     if "agreement" in runs.columns:
         agreed = runs["agreement"].astype("boolean")
-        line = f"agreement in {agreed.mean():.0%} of runs"
+        line = f"agreement in {rate(agreed.mean(), int(agreed.notna().sum()))}"
         if agreed.any() and "agreement_round" in runs.columns:
             line += f" (median round {runs['agreement_round'].median():g})"
         lines.append(line + _extremes(runs.assign(agreement=agreed), params, "agreement"))

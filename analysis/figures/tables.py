@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.figures.common import is_bool, outcome_unit, summarize
+from analysis.headline import rate
 
 STORY_KINDS = ("channel_opened", "channel_collapsed", "channel_reopened", "channel_closed", "exposure",
                "set_strategy", "join_track", "leave_track", "track_opened", "agreement")
@@ -55,7 +56,8 @@ def outcome_summary(runs: pd.DataFrame, outs: list[str]) -> pd.DataFrame:
     for o in outs:
         if is_bool(runs[o]):
             v = runs[o].dropna().astype(bool)
-            rows.append({"outcome": outcome_unit(o), "median or rate": float(v.mean()) if len(v) else None,
+            shown = rate(float(v.mean()), len(v)) if len(v) else None
+            rows.append({"outcome": outcome_unit(o), "median or rate": shown,
                          "25 %": None, "75 %": None, "runs": len(v)})
         else:
             s = summarize(runs[o])

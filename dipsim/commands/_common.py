@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import Any
 
 import scenarios
 from sim.errors import Problem, ScenarioError
@@ -37,6 +35,9 @@ def add_plotly_flag(p: argparse.ArgumentParser) -> None:
                    "cdn: from cdn.plot.ly (needs the network)")
 
 
-def progress(total: int, desc: str) -> tqdm:
-    """A progress bar on stderr that appears only when the work takes more than ~2 seconds."""
-    return tqdm(total=total, desc=desc, unit="round", delay=2.0, file=sys.stderr, leave=False)
+def progress(total: int, desc: str) -> Any:
+    """Progress over rounds on stderr: a bar that appears only after ~2 seconds on a terminal, plain lines every
+    few seconds otherwise."""
+    from analysis.progress import bar
+
+    return bar(total, unit="round", desc=desc, delay=2.0, leave=False)
