@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from analysis.backends import Backend
 from analysis.progress import Summary, bar
-from analysis.sweep_io import (
+from analysis.sweep.backends import Backend
+from analysis.sweep.io import (
     done_parts,
     finish_files,
     now,
@@ -30,7 +30,7 @@ from analysis.sweep_io import (
     write_json,
     write_part,
 )
-from analysis.sweep_plan import Plan
+from analysis.sweep.plan import Plan
 
 MANIFEST = "manifest.json"
 PLAN = "plan.json"
@@ -44,7 +44,7 @@ MANIFEST_EVERY = 1.0  # seconds: the running manifest's counts are rewritten at 
 
 
 def manifest_of(plan: Plan) -> dict[str, Any]:
-    """The manifest's fixed part (contracts §3; dashboards read it)."""
+    """The manifest's fixed part (dashboards read it; docs/outputs.md)."""
     m: dict[str, Any] = {"kind": plan.kind}
     if plan.kind == "compare":
         m["scenarios"] = [s.manifest() for s in plan.sources]
