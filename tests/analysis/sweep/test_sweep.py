@@ -253,7 +253,7 @@ def test_runs_table_is_streamed_part_by_part(tiny: Path, tmp_path: Path, monkeyp
 
 def test_manifest_is_rewritten_at_most_every_manifest_every_seconds(tiny: Path, tmp_path: Path, monkeypatch) -> None:
     """Per batch only when MANIFEST_EVERY has passed (here: never, then always), so the count is deterministic."""
-    import analysis.sweep as sweep_module
+    import analysis.sweep.execute as sweep_module
 
     writes: list[str] = []
     real = sweep_module.write_json
