@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis.headline import rate
 from sim import output_format as F
 
 ID_COLUMNS = (F.RUN_ID, F.SEED, F.SCENARIO)
@@ -40,6 +41,7 @@ def summarize(table: pd.DataFrame, order: Sequence[str] | None = None, columns: 
     order = list(order) if order is not None else list(dict.fromkeys(table["scenario"]))
     columns = list(columns) if columns is not None else [c for c in table.columns if c not in ID_COLUMNS]
     stats: dict[str, dict[str, float]] = {"runs": {}}
+    counts: dict[str, dict[str, int]] = {}  # runs behind each rate and share (a channel some scenarios lack)
     groups = {name: g for name, g in table.groupby("scenario", sort=False)}
     for name in order:
         g = groups.get(name, table.iloc[0:0])
@@ -49,6 +51,7 @@ def summarize(table: pd.DataFrame, order: Sequence[str] | None = None, columns: 
             if is_flag(table[col]):
                 values = series.dropna().astype(bool)
                 stats.setdefault(f"{col} (rate)", {})[name] = float(values.mean()) if len(values) else float("nan")
+                counts.setdefault(f"{col} (rate)", {})[name] = len(values)
             elif pd.api.types.is_numeric_dtype(table[col]):
                 stats.setdefault(f"{col} (median)", {})[name] = float(series.median())
             elif 0 < (names := table[col].dropna().astype(str)).nunique() <= MAX_NAMES:
@@ -56,14 +59,26 @@ def summarize(table: pd.DataFrame, order: Sequence[str] | None = None, columns: 
                 for value in sorted(names.unique()):  # NaN: no run of this scenario has a name there
                     share = float(shares.get(value, 0.0)) if len(shares) else float("nan")
                     stats.setdefault(f"{col} = {value} (share)", {})[name] = share
-    return pd.DataFrame(stats).T.reindex(columns=order)
+                    counts.setdefault(f"{col} = {value} (share)", {})[name] = int(series.notna().sum())
+    out = pd.DataFrame(stats).T.reindex(columns=order)
+    out.attrs["counts"] = counts
+    return out
 
 
 def format_table(summary: pd.DataFrame) -> str:
-    """The summary as aligned text (counts as integers, other figures to 3 significant digits)."""
-    def cell(row: str, v: float) -> str:
-        return "-" if pd.isna(v) else f"{int(v)}" if row == "runs" else f"{v:.3g}"
+    """The summary as aligned text: counts as integers, rates and shares as percentages of the runs they are
+    over (``100% of 300 runs``), medians to 3 significant digits."""
+    counts = summary.attrs.get("counts", {})
 
-    shown = pd.DataFrame([[cell(row, v) for v in summary.loc[row]] for row in summary.index],
+    def cell(row: str, name: str, v: float) -> str:
+        if pd.isna(v):
+            return "-"
+        if row == "runs":
+            return f"{int(v)}"
+        if row in counts:
+            return rate(v, counts[row].get(name, 0))
+        return f"{v:.3g}"
+
+    shown = pd.DataFrame([[cell(row, name, v) for name, v in summary.loc[row].items()] for row in summary.index],
                          index=summary.index, columns=summary.columns, dtype=object)
     return shown.to_string()

@@ -19,7 +19,8 @@ from analysis.figures import collapse as W
 from analysis.figures import compare as C
 from analysis.figures import sensitivity as G
 from analysis.figures import sweep as S
-from analysis.figures.common import is_bool, round_unit
+from analysis.figures.arrays import thinned_note
+from analysis.figures.common import is_bool, outcome_unit, round_unit
 from analysis.figures.contacts import contact_table, network_figure, timeline_figure
 from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
@@ -89,12 +90,13 @@ def detect(directory: str | Path) -> str:
     raise FileNotFoundError(f"{d}: not a dipsim run, sweep or compare directory (no summary.json or manifest.json)")
 
 
-def write_dashboard(directory: str | Path) -> Path:
-    """Write ``dashboard.html`` for a run, sweep or compare directory and return its path."""
+def write_dashboard(directory: str | Path, plotly: str = "inline") -> Path:
+    """Write ``dashboard.html`` for a run, sweep or compare directory and return its path; ``plotly``: how the
+    page loads plotly.js (``analysis.html.PLOTLY_MODES``)."""
     d = Path(directory)
     builder = {"run": run_page, "sweep": sweep_page, "compare": compare_page}[detect(d)]
     out = d / "dashboard.html"
-    out.write_text(builder(d), encoding="utf-8")
+    out.write_text(builder(d, H.plotly_head(plotly, d)), encoding="utf-8")
     return out
 
 
@@ -115,7 +117,7 @@ def normalise_summary(summary: Mapping[str, Any], rounds: pd.DataFrame) -> dict[
     return s
 
 
-def run_page(d: Path) -> str:
+def run_page(d: Path, head: tuple[str, str] | None = None) -> str:
     """The HTML of a run directory's dashboard."""
     raw = read_json(d / "summary.json")
     if not isinstance(raw, Mapping):
@@ -137,30 +139,32 @@ def run_page(d: Path) -> str:
     pressure = pressure_figure(rounds, summary)
     if pressure is not None:
         figs.append(H.figure(pressure, "fig-pressure"))
-    sections.append(("Positions", figs))
+    thinned = thinned_note(int(rounds["round"].nunique()))
+    sections.append(("Positions", [H.para(thinned, "note")] + figs if thinned else figs))
     bdm = forecast_figure(summary)
     if bdm is not None:
         sections.append(("Forecast", [H.para("Bueno de Mesquita's expected-utility model (Scholz et al. 2011 "
                                              "reconstruction), run on the scenario's starting capabilities, "
                                              "positions and saliences, issue by issue.", "note"),
                                       H.figure(bdm, "fig-forecast")]))
-    if contact_table(rounds, summary).empty:
+    table = contact_table(rounds, summary)
+    if table.empty:
         contacts = [H.para("No back channels, tracks or alliances were recorded.", "note")]
     else:
-        contacts = [H.figure(timeline_figure(rounds, summary, events), "fig-timeline")]
+        contacts = [H.figure(timeline_figure(rounds, summary, events, table), "fig-timeline")]
     trust: list[str]
     if len(actors) > MAX_DETAILED:
         note = f"{len(actors)} actors: the network and the trust heatmap are drawn for at most {MAX_DETAILED}."
         contacts.append(H.para(note, "note"))
         trust = [H.para(note, "note")]
     else:
-        contacts.append(H.figure(network_figure(rounds, summary), "fig-network"))
+        contacts.append(H.figure(network_figure(rounds, summary, table), "fig-network"))
         trust = [H.figure(trust_figure(rounds, summary), "fig-trust")]
     sections += [("Contacts", contacts), ("Trust", trust),
                  ("Event log", [H.table(events_frame(events))] if events else [H.para("No events.", "note")])]
     if summary.get("provenance"):
         sections.append(("Sources", [H.quotes(summary["provenance"])]))
-    return H.page(f"dipsim run: {summary.get('scenario', d.name)}", meta, sections)
+    return H.page(f"dipsim run: {summary.get('scenario', d.name)}", meta, sections, head)
 
 
 # --- sweep and compare ------------------------------------------------------------------------------------
@@ -216,7 +220,7 @@ def _gsa_sections(d: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
-def sweep_page(d: Path) -> str:
+def sweep_page(d: Path, head: tuple[str, str] | None = None) -> str:
     """The HTML of a sweep directory's dashboard."""
     manifest = _manifest(d)
     runs = _read_runs(d)
@@ -234,7 +238,7 @@ def sweep_page(d: Path) -> str:
     ]
     title = f"dipsim sweep: {scenario.get('name', d.name) if isinstance(scenario, Mapping) else scenario}"
     if runs.empty:
-        return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])])
+        return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])], head)
     against = [H.figure(S.outcome_vs_parameter(runs, p, outs[:MAX_MENU]), f"fig-param-{i}")
                for i, p in enumerate(params)]
     sections: list[tuple[str, list[str]]] = [
@@ -260,10 +264,10 @@ def sweep_page(d: Path) -> str:
     fails = _failures(d)
     if fails:
         sections.append(("Failures", fails))
-    return H.page(title, meta, sections)
+    return H.page(title, meta, sections, head)
 
 
-def compare_page(d: Path) -> str:
+def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
     """The HTML of a compare directory's dashboard."""
     manifest = _manifest(d)
     runs = _read_runs(d)
@@ -281,14 +285,19 @@ def compare_page(d: Path) -> str:
         meta.append("shown as: " + ", ".join(scenarios))
     title = "dipsim compare: " + " vs ".join(scenarios[:4]) + (" …" if len(scenarios) > 4 else "")
     if runs.empty:
-        return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])])
+        return H.page(title, meta, [("Runs", [H.para("No run has finished yet.", "note"), *_failures(d)])], head)
     numeric = [o for o in outs if not is_bool(runs[o])][:MAX_MENU]
     boolean = [o for o in outs if is_bool(runs[o])][:MAX_MENU]
-    timelike = [o for o in numeric if o.endswith(":lifetime") or o == "agreement_round"]
-    diffs = C.differences(runs, scenarios, C.key_outcomes(runs))
+    timelike = [o for o in numeric if (o.endswith(":lifetime") or o == "agreement_round") and runs[o].notna().any()]
+    keys = C.key_outcomes(runs)
+    diffs, missing = C.differences(runs, scenarios, keys), C.not_compared(runs, scenarios, keys)
+    said = [H.bullets(diffs, "story")] if diffs else [H.para("Only one scenario." if len(scenarios) < 2
+                                                             else "No outcome has data in every scenario.", "note")]
+    if missing:
+        said.append(H.para("Left out, for want of data in some scenario (a channel it lacks, or no run agreed): "
+                           + ", ".join(outcome_unit(o) for o in missing) + ".", "note"))
     sections: list[tuple[str, list[str]]] = [
-        (f"Differences from {scenarios[0]}" if scenarios else "Differences",
-         [H.bullets(diffs, "story") if diffs else H.para("Only one scenario.", "note")]),
+        (f"Differences from {scenarios[0]}" if scenarios else "Differences", said),
     ]
     figs = []
     if numeric:
@@ -305,4 +314,4 @@ def compare_page(d: Path) -> str:
     fails = _failures(d)
     if fails:
         sections.append(("Failures", fails))
-    return H.page(title, meta, sections)
+    return H.page(title, meta, sections, head)

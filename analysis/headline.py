@@ -13,9 +13,14 @@ MIN_SEEDS = 5  # design points with fewer runs are too noisy to name as "least" 
 MAX_POINTS = 50  # beyond this many points (or in a Latin hypercube) the extremes would name noise
 
 
-def _share(x: float) -> str:
+def share(x: float) -> str:
     """A share as a whole percentage; "<1%" and ">99%" where rounding would say 0 % or 100 % and it is not."""
     return "<1%" if 0 < x < 0.005 else ">99%" if 0.995 <= x < 1 else f"{x:.0%}"
+
+
+def rate(x: float, n: int) -> str:
+    """A rate with the number of runs it is over, e.g. ``100% of 300 runs``."""
+    return f"{share(x)} of {n} run{'s' if n != 1 else ''}"
 
 
 def _point(key: object, params: Sequence[str]) -> str:
@@ -54,7 +59,7 @@ def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
         collapsed = runs[col].astype("boolean")
         if collapsed.isna().all():
             continue
-        line = f"{channel} collapsed in {collapsed.mean():.0%} of runs"
+        line = f"{channel} collapsed in {rate(collapsed.mean(), int(collapsed.notna().sum()))}"
         lifetime = F.channel_outcome(channel, F.LIFETIME)
         if lifetime in runs.columns:
             line += f" (median lifetime {runs[lifetime].median():g} rounds)"
@@ -62,11 +67,11 @@ def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
         who = runs.get(F.channel_outcome(channel, F.DID_NOT_LISTEN))
         if who is not None and who.notna().any():
             shares = who.dropna().value_counts(normalize=True)
-            said = ", ".join(f"{'neither' if w == 'both' else w} {_share(s)}" for w, s in shares.items())
+            said = ", ".join(f"{w} {share(s)}" for w, s in shares.items())  # "both": each side did not listen
             lines.append(f"  who did not listen when it collapsed: {said}")
     if F.AGREEMENT in runs.columns:
         agreed = runs[F.AGREEMENT].astype("boolean")
-        line = f"agreement in {agreed.mean():.0%} of runs"
+        line = f"agreement in {rate(agreed.mean(), int(agreed.notna().sum()))}"
         if agreed.any() and F.AGREEMENT_ROUND in runs.columns:
             line += f" (median round {runs[F.AGREEMENT_ROUND].median():g})"
         lines.append(line + _extremes(runs.assign(**{F.AGREEMENT: agreed}), params, F.AGREEMENT))

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import plotly
 import plotly.graph_objects as go
-from plotly.offline import get_plotlyjs
 
 # No network at all: scripts and styles only inline, images only from data:/blob: URLs (plotly's PNG export).
 CSP = (
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
     "img-src data: blob:; font-src data:"
 )
+# How a page gets plotly.js: inline (one copy per page, opens anywhere offline), shared (one plotly.min.js in the
+# page directory's parent, for every page under it; offline), cdn (from cdn.plot.ly: needs the network).
+PLOTLY_MODES = ("inline", "shared", "cdn")
+SHARED_JS = "plotly.min.js"
+CDN = "https://cdn.plot.ly"
 CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
 MAX_TABLE_ROWS = 2000
 
@@ -124,8 +132,37 @@ def figure(fig: go.Figure, div_id: str) -> str:
     return f'<div class="fig">{body}</div>'
 
 
-def page(title: str, meta: Sequence[str], sections: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """The whole self-contained page: plotly.js once, a navigation bar, then titled sections of HTML parts."""
+def plotly_js() -> str:
+    """The plotly.js bundle that ships with the plotly package."""
+    return resources.files(plotly).joinpath("package_data", SHARED_JS).read_text(encoding="utf-8")
+
+
+def plotly_head(mode: str, page_dir: Path | None = None) -> tuple[str, str]:
+    """The CSP and the <script> that load plotly.js for a page in ``page_dir``; ``shared`` writes the one
+    plotly.min.js of ``page_dir``'s parent when it is missing or from another plotly version."""
+    if mode == "inline":
+        return CSP, f'<script type="text/javascript">{plotly_js()}</script>'
+    if mode == "cdn":
+        src = f"{CDN}/plotly-{plotly.__version__}.min.js"
+        return CSP.replace("script-src", f"script-src {CDN}"), f'<script src="{esc(src)}" charset="utf-8"></script>'
+    if mode != "shared" or page_dir is None:
+        raise ValueError(f"plotly mode {mode!r}: expected one of {', '.join(PLOTLY_MODES)} (shared needs a directory)")
+    target = page_dir.resolve().parent / SHARED_JS
+    text = plotly_js()
+    if not target.is_file() or target.stat().st_size != len(text.encode("utf-8")):
+        tmp = target.with_name(f".{SHARED_JS}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)  # atomic: pages written at the same time never see half a file
+    # 'self' and file: so the local file may load; still no network
+    csp = CSP.replace("script-src", "script-src 'self' file:")
+    return csp, f'<script src="../{SHARED_JS}" charset="utf-8"></script>'
+
+
+def page(title: str, meta: Sequence[str], sections: Sequence[tuple[str, Sequence[str]]],
+         head: tuple[str, str] | None = None) -> str:
+    """The whole page: plotly.js once (``head`` = CSP and script from ``plotly_head``; default inline), a navigation
+    bar, then titled sections of HTML parts."""
+    csp, script = head or plotly_head("inline")
     nav = "".join(f'<a href="#sec-{i}">{esc(name)}</a>' for i, (name, _) in enumerate(sections))
     body = "".join(
         f'<section id="sec-{i}"><h2>{esc(name)}</h2>{"".join(parts)}</section>'
@@ -134,9 +171,9 @@ def page(title: str, meta: Sequence[str], sections: Sequence[tuple[str, Sequence
     head_meta = "".join(para(m, "meta") for m in meta)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{esc(csp)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n"
-        f'<script type="text/javascript">{get_plotlyjs()}</script>\n</head>\n<body>\n<main>\n'
+        f"{script}\n</head>\n<body>\n<main>\n"
         f"<header><h1>{esc(title)}</h1>{head_meta}</header>\n<nav>{nav}</nav>\n{body}\n</main>\n</body>\n</html>\n"
     )

@@ -8,8 +8,10 @@ runs it (``EngineRunner.outcome_arrays``: no event log, every outcome column), i
 256, and once more with the event log and outcome rows (what ``simulate(...).outcomes()`` does by default);
 the batch engine on all cores (a process pool over batches, the sweep worker's call); and ``dipsim sweep``
 itself end to end (``analysis.sweep.execute`` on all cores: tasks, workers, typed tables, Parquet parts,
-manifest, the final runs.parquet). The timings of the implementations are interleaved, repeat by repeat, so a
-change in machine load hits all of them alike; each figure is the median of ``--repeats``. Also checks that
+manifest, the final runs.parquet); and the whole ``dipsim sweep`` command in a new process at ``--command-runs``
+(default 20,000 and 100,000 runs: imports, planning, pool, table, headline, dashboard). The timings of the
+implementations are interleaved, repeat by repeat, so a change in machine load hits all of them alike; each
+figure is the median of ``--repeats``. Also checks that
 plain Mesa and dipsim agree in distribution. ``--all`` then also measures the peak memory of the 100,000-run
 sweep (benchmarks/memory.py) and the 1,000-actor populations (benchmarks/population.py). Prints Markdown
 tables; docs/performance.md keeps the figures with this command.
@@ -22,6 +24,8 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -76,6 +80,20 @@ def _sweep(runs: int, batch: int, workers: int) -> None:
         shutil.rmtree(out)
 
 
+def _sweep_command(runs: int, workers: int) -> None:
+    """The whole ``dipsim sweep`` command in a new process, as a person types it: imports, planning, the pool,
+    the runs, runs.parquet, the printed headline and the dashboard (``--plotly shared``)."""
+    points = 16
+    out = Path(tempfile.mkdtemp(prefix="dipsim-bench-cmd-")) / "sweep"
+    try:
+        subprocess.run([sys.executable, "-m", "dipsim", "sweep", "article_baseline", "--vary",
+                        f"actors.UK.strategy.openness=0:1:{points}", "--seeds", str(max(1, runs // points)),
+                        "--workers", str(workers), "--no-progress", "--plotly", "shared", "--out", str(out)],
+                       check=True, stdout=subprocess.DEVNULL)
+    finally:
+        shutil.rmtree(out.parent)
+
+
 def _batches(runs: int, size: int) -> list[list[int]]:
     return [list(range(i, min(runs, i + size))) for i in range(0, runs, size)]
 
@@ -102,6 +120,8 @@ def main() -> None:
     ap.add_argument("--plain-runs", type=int, default=200, help="runs per timing of plain Mesa and the façade")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--command-runs", type=int, nargs="*", default=[20000, 100000], metavar="N",
+                    help="runs of each timing of the whole `dipsim sweep` command (a new process)")
     ap.add_argument("--all", action="store_true", help="also the sweep's peak memory and the 1,000-actor timings")
     args = ap.parse_args()
     sc = _scenario()
@@ -118,6 +138,9 @@ def main() -> None:
 
     with ProcessPoolExecutor(args.workers) as pool:
         list(pool.map(_engine_batch, chunks[: args.workers]))  # start and warm the workers
+        commands = {f"`dipsim sweep` command, whole (new process: imports, plan, pool, table, headline, "
+                    f"dashboard), {n:,} runs": ((lambda n=n: _sweep_command(n, args.workers)), n // 16 * 16)
+                    for n in args.command_runs}
         rates = measure({
             "plain Mesa (agents loop over contacts)": (plain, args.plain_runs),
             "dipsim Mesa façade (a batch of one per run)": (facade, args.plain_runs),
@@ -131,7 +154,7 @@ def main() -> None:
                 lambda: list(pool.map(_engine_batch, chunks)), args.runs),
             f"`dipsim sweep` end to end, {args.workers} workers (pool start-up included)": (
                 lambda: _sweep(args.runs, args.batch, args.workers), args.runs),
-        }, args.repeats)
+        } | commands, args.repeats)
 
     ours = _logged_batch(list(range(1000)))
     theirs = [run_plain(sc, s) for s in range(1000)]

@@ -14,6 +14,7 @@ from os import PathLike
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from sim.agents import StateAgent
 from sim.engine import Engine
@@ -21,6 +22,22 @@ from sim.loader import load_scenario
 from sim.result import BatchResult
 from sim.schema import Scenario
 from sim.seeding import default_seed
+
+
+class ActorCollector(mesa.DataCollector):
+    """Mesa's DataCollector whose agent table is indexed by ``Step`` (the round, an int) and ``actor`` (the name)."""
+
+    def __init__(self, names: dict[int, str], **reporters: dict) -> None:
+        super().__init__(**reporters)
+        self.names = names
+
+    def get_agent_vars_dataframe(self) -> pd.DataFrame:
+        """One row per round and actor, as Mesa's but keyed by actor name instead of AgentID."""
+        frame = super().get_agent_vars_dataframe()
+        steps = frame.index.get_level_values(0).to_numpy().astype(np.int64)
+        actors = frame.index.get_level_values(1).map(self.names)
+        frame.index = pd.MultiIndex.from_arrays([steps, actors], names=["Step", "actor"])
+        return frame
 
 
 class DiplomacyModel(mesa.Model):
@@ -33,9 +50,10 @@ class DiplomacyModel(mesa.Model):
         super().__init__(rng=int(rng))
         self.spec = scenario  # `scenario` is Mesa's own (experimental) attribute
         self.engine = Engine(scenario, [int(rng)], record=True)
-        for index, name in enumerate(self.engine.structure.actors):
-            StateAgent(self, self.engine, name, index)
-        self.datacollector = mesa.DataCollector(
+        agents = [StateAgent(self, self.engine, name, index)
+                  for index, name in enumerate(self.engine.structure.actors)]
+        self.datacollector = ActorCollector(
+            {a.unique_id: a.name for a in agents},
             model_reporters={
                 "agreement": lambda m: bool(m.engine.state.agreement_round[0] >= 0),
                 "open_channels": lambda m: int((m.engine.state.ch_status[0] == 1).sum()),

@@ -49,8 +49,7 @@ def who_figure(runs: pd.DataFrame, by: pd.Series, by_title: str, order: Sequence
         first = len(fig.data)
         x = [txt(v) for v in table.index]
         for who in table.columns:
-            label = (str(who) if who in (NEVER, UNOPENED) else "neither listened" if who == "both"
-                     else f"{txt(who)} did not listen")
+            label = str(who) if who in (NEVER, UNOPENED) else f"{txt(who)} did not listen"  # "both did not listen"
             fig.add_trace(go.Bar(
                 x=x, y=table[who].tolist(), name=label, visible=k == 0, legendgroup=str(who),
                 marker_color=colors.get(who, PALETTE[2]),

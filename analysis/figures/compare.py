@@ -97,19 +97,30 @@ def key_outcomes(runs: pd.DataFrame) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k in runs.columns]
 
 
-def differences(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[str]) -> list[str]:
-    """Plain-text sentences comparing every scenario with the first one on each of the given outcomes."""
-    lines = []
+def _pairs(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[str]):
+    """(other, outcome, boolean, v1, v0) of every scenario against the first, on each outcome."""
     base = scenarios[0] if scenarios else None
     for other in scenarios[1:]:
         for out in outs:
             boolean = is_bool(runs[out])
-            v0 = statistic(_values(runs, base, out), boolean)
-            v1 = statistic(_values(runs, other, out), boolean)
-            if math.isnan(v0) and math.isnan(v1):
-                continue
-            lines.append(f"{other} vs {base}: {sentence(out, boolean, v1, v0)}")
-    return lines
+            yield other, out, boolean, statistic(_values(runs, other, out), boolean), \
+                statistic(_values(runs, base, out), boolean)
+
+
+def differences(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[str]) -> list[str]:
+    """Plain-text sentences comparing every scenario with the first one on each of the given outcomes that both
+    have data for (``not_compared`` names the others)."""
+    base = scenarios[0] if scenarios else None
+    return [f"{other} vs {base}: {sentence(out, boolean, v1, v0)}"
+            for other, out, boolean, v1, v0 in _pairs(runs, scenarios, outs)
+            if not (math.isnan(v0) or math.isnan(v1))]
+
+
+def not_compared(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[str]) -> list[str]:
+    """The outcomes ``differences`` leaves out: no data in the first scenario or another (a channel one lacks,
+    a time to agreement where no run agreed)."""
+    return list(dict.fromkeys(out for _, out, _, v1, v0 in _pairs(runs, scenarios, outs)
+                              if math.isnan(v0) or math.isnan(v1)))
 
 
 def median_table(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[str]) -> pd.DataFrame:

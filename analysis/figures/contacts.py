@@ -8,9 +8,11 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.figures.arrays import pivot
 from analysis.figures.common import STATE_COLORS, STATE_LABELS, colors, round_title, slider_rounds, style, txt
 from sim import output_format as F
 
@@ -135,10 +137,11 @@ def _ordered_rows(contacts: pd.DataFrame) -> list[str]:
 
 
 def timeline_figure(
-    rounds: pd.DataFrame, summary: Mapping[str, Any], events: Sequence[Mapping[str, Any]]
+    rounds: pd.DataFrame, summary: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+    contacts: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Gantt-style bars of each contact's state per round; hover gives the reason from the event log."""
-    contacts = contact_table(rounds, summary)
+    contacts = contact_table(rounds, summary) if contacts is None else contacts
     labels = _ordered_rows(contacts)
     shown = labels[:MAX_ROWS]
     segs = segments(contacts[contacts["row"].isin(shown)])
@@ -178,37 +181,54 @@ def timeline_figure(
     return fig
 
 
-def _edges(at: pd.DataFrame, xy: Mapping[str, tuple[float, float]], kind: str, state: str) -> dict[str, list]:
-    """Line coordinates and midpoint hover texts of the contacts of one kind in one state."""
-    d = at[(at["kind"] == kind) & (at["state"] == state)].drop_duplicates(["actor", "other"])
-    lx: list[float | None] = []
-    ly: list[float | None] = []
-    mx, my, hover = [], [], []
-    for _, r in d.iterrows():
-        (x0, y0), (x1, y1) = xy[r["actor"]], xy[r["other"]]
-        lx += [x0, x1, None]
-        ly += [y0, y1, None]
-        mx.append((x0 + x1) / 2)
-        my.append((y0 + y1) / 2)
-        recip = "" if pd.isna(r["value"]) else f" (reciprocity {r['value']:.2f})"
-        hover.append(f"{txt(r['label'])}: {STATE_LABELS[state]}{recip}")
-    return dict(lx=lx, ly=ly, mx=mx, my=my, hover=hover)
+class _Edges:
+    """Every contact (a pair in a timeline row) as arrays: its kind, end coordinates, and state/value per round."""
+
+    def __init__(self, contacts: pd.DataFrame, xy: Mapping[str, tuple[float, float]]) -> None:
+        keys = ["row", "actor", "other"]
+        state, value = pivot(contacts, keys, "state"), pivot(contacts, keys, "value")
+        first = contacts.drop_duplicates(keys)
+        self.rounds, self.state, self.value = state.rounds, state.values, value.values.astype(float)
+        self.kind = first["kind"].to_numpy(dtype=object)
+        self.pair = pd.factorize(pd.MultiIndex.from_arrays([first["actor"], first["other"]]))[0]
+        ends = [(xy[a], xy[b]) for a, b in zip(first["actor"], first["other"], strict=True)]
+        self.x0, self.y0 = [e[0][0] for e in ends], [e[0][1] for e in ends]
+        self.x1, self.y1 = [e[1][0] for e in ends], [e[1][1] for e in ends]
+        self.label = [txt(lab) for lab in first["label"]]
+
+    def at(self, r: int, kind: str, state: str) -> dict[str, list]:
+        """Line coordinates and midpoint hover texts of the contacts of one kind in one state at round ``r``."""
+        t = int(np.searchsorted(self.rounds, r))
+        picked = np.flatnonzero((self.kind == kind) & (self.state[:, t] == state))
+        picked = picked[np.sort(np.unique(self.pair[picked], return_index=True)[1])]  # one edge per pair
+        lx: list[float | None] = []
+        ly: list[float | None] = []
+        mx, my, hover = [], [], []
+        for k in picked.tolist():
+            lx += [self.x0[k], self.x1[k], None]
+            ly += [self.y0[k], self.y1[k], None]
+            mx.append((self.x0[k] + self.x1[k]) / 2)
+            my.append((self.y0[k] + self.y1[k]) / 2)
+            v = self.value[k, t]
+            recip = "" if np.isnan(v) else f" (reciprocity {v:.2f})"
+            hover.append(f"{self.label[k]}: {STATE_LABELS[state]}{recip}")
+        return dict(lx=lx, ly=ly, mx=mx, my=my, hover=hover)
 
 
-def network_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figure:
+def network_figure(rounds: pd.DataFrame, summary: Mapping[str, Any], contacts: pd.DataFrame | None = None
+                   ) -> go.Figure:
     """Actors on a circle, contacts as edges coloured by state, with a slider over rounds."""
     actors: list[str] = list(summary["actors"])
     color = colors(actors)
     xy = {a: (float(p[0]), float(p[1])) for a, p in nx.circular_layout(nx.path_graph(actors)).items()}
-    contacts = contact_table(rounds, summary)
+    contacts = contact_table(rounds, summary) if contacts is None else contacts
     kinds = [k for k in KIND_ORDER if (contacts["kind"] == k).any()]
     combos = [(k, s) for k in kinds for s in STATES]
-    steps = slider_rounds(contacts["round"].unique().tolist()) if not contacts.empty else []
-    by_round = {r: contacts[contacts["round"] == r] for r in steps}
+    edges = _Edges(contacts, xy) if not contacts.empty else None
+    steps = slider_rounds(edges.rounds.tolist()) if edges is not None else []
     fig = go.Figure()
-    last = by_round[steps[-1]] if steps else contacts
     for kind, state in combos:
-        e = _edges(last, xy, kind, state)
+        e = edges.at(steps[-1], kind, state) if edges is not None else dict(lx=[], ly=[], mx=[], my=[], hover=[])
         dash, width = KIND_LINE[kind]
         faint = state == "closed"
         fig.add_trace(
@@ -234,7 +254,7 @@ def network_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figur
     )
     slider = []
     for r in steps:
-        es = [_edges(by_round[r], xy, k, s) for k, s in combos]
+        es = [edges.at(r, k, s) for k, s in combos]
         xs = [v for e in es for v in (e["lx"], e["mx"])]
         ys = [v for e in es for v in (e["ly"], e["my"])]
         hovers = [v for e in es for v in (None, e["hover"])]

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from analysis.figures.arrays import MAX_ROUNDS, thin
 from analysis.figures.common import (
     PROPOSAL_COLOR,
     colors,
@@ -26,8 +27,13 @@ DASHES = ("dash", "dot", "dashdot", "longdash")
 
 
 def series(rounds: pd.DataFrame, name: str) -> pd.DataFrame:
-    """The rows of one series of a tidy ``rounds`` table, sorted by round."""
-    return rounds[rounds["series"] == name].sort_values("round", kind="stable")
+    """The rows of one series of a tidy ``rounds`` table, sorted by round; above MAX_ROUNDS rounds only evenly
+    spaced rounds (first and last kept), so a long run's figures stay light (the page says so)."""
+    rows = rounds[rounds["series"] == name]
+    distinct = np.unique(rows["round"].to_numpy())
+    if len(distinct) > MAX_ROUNDS:
+        rows = rows[rows["round"].isin(distinct[thin(len(distinct), MAX_ROUNDS)])]
+    return rows.sort_values("round", kind="stable")
 
 
 def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figure:
@@ -84,12 +90,14 @@ def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Fig
 
 def _density(on_issue: pd.DataFrame, first: bool) -> go.Heatmap:
     """Share of actors per position bin and round, as a heatmap trace (colour on a square-root scale)."""
-    rounds = np.sort(on_issue["round"].unique())
+    rounds, column = np.unique(on_issue["round"].to_numpy(), return_inverse=True)
     edges = np.linspace(0.0, 1.0, BINS + 1)
+    values = np.clip(on_issue["value"].to_numpy(dtype=float), 0, 1)
+    finite = np.isfinite(values)
+    row = np.minimum(np.searchsorted(edges, values[finite], side="right") - 1, BINS - 1)  # np.histogram's bins
     z = np.zeros((BINS, len(rounds)))
-    for j, (_, d) in enumerate(on_issue.groupby("round", sort=True)):
-        counts, _ = np.histogram(np.clip(d["value"].to_numpy(dtype=float), 0, 1), bins=edges)
-        z[:, j] = counts / max(counts.sum(), 1)
+    np.add.at(z, (row, column[finite]), 1.0)
+    z /= np.maximum(z.sum(axis=0, keepdims=True), 1)
     ticks = [0.01, 0.05, 0.2, 0.5, 1.0]
     return go.Heatmap(
         x=rounds, y=(edges[:-1] + edges[1:]) / 2, z=np.sqrt(z), customdata=z, colorscale="Blues", zmin=0, zmax=1,

@@ -178,16 +178,21 @@ def survival_heatmaps(runs: pd.DataFrame, params: Sequence[str]) -> list[go.Figu
 
 
 def distributions_figure(runs: pd.DataFrame) -> go.Figure:
-    """Histogram of channel lifetimes (per channel) and the ECDF of time to agreement."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Channel lifetime", "Time to agreement"))
+    """Histogram of channel lifetimes (per channel) and the ECDF of time to agreement (left out, and the title
+    says so, when no run reached one)."""
+    agreed = pd.to_numeric(runs["agreement_round"], errors="coerce").dropna() if "agreement_round" in runs else []
+    if not len(agreed):
+        fig = make_subplots(rows=1, cols=1, subplot_titles=("Channel lifetime",))
+    else:
+        fig = make_subplots(rows=1, cols=2, subplot_titles=("Channel lifetime", "Time to agreement"))
     for k, ch in enumerate(c for c in channels(runs) if f"{c}:lifetime" in runs.columns):
         fig.add_trace(
             go.Histogram(x=runs[f"{ch}:lifetime"], name=txt(ch), opacity=0.6, bingroup=1,
                          marker=dict(color=PALETTE[k % len(PALETTE)])),
             row=1, col=1,
         )
-    if "agreement_round" in runs.columns:
-        t = np.sort(pd.to_numeric(runs["agreement_round"], errors="coerce").dropna().to_numpy())
+    if len(agreed):
+        t = np.sort(agreed.to_numpy())
         share = np.arange(1, len(t) + 1) / max(len(runs), 1)
         fig.add_trace(
             go.Scatter(x=t, y=share, mode="lines", line=dict(shape="hv", color="#222", width=2.5),
@@ -197,9 +202,13 @@ def distributions_figure(runs: pd.DataFrame) -> go.Figure:
         fig.layout.annotations[1].text = f"Time to agreement ({len(t)} of {len(runs)} runs reach one)"
     fig.update_xaxes(title_text="lifetime (rounds open)", row=1, col=1)
     fig.update_yaxes(title_text="runs", row=1, col=1)
-    fig.update_xaxes(title_text="round of agreement (rounds)", row=1, col=2)
-    fig.update_yaxes(title_text="share of all runs agreed by then", range=[0, 1.02], tickformat=".0%", row=1, col=2)
-    style(fig, height=420, title="Distributions across runs")
+    if len(agreed):
+        fig.update_xaxes(title_text="round of agreement (rounds)", row=1, col=2)
+        fig.update_yaxes(title_text="share of all runs agreed by then", range=[0, 1.02], tickformat=".0%", row=1,
+                         col=2)
+    style(fig, height=420, title="Distributions across runs" + ("" if len(agreed) else
+                                                                f" (no time to agreement: none of {len(runs)} "
+                                                                "runs reached one)"))
     fig.update_layout(barmode="overlay")
     return fig
 

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.figures.common import is_bool, outcome_unit, summarize
+from analysis.headline import rate
 from sim import output_format as F
 
 STORY_KINDS = (F.CHANNEL_OPENED, F.CHANNEL_COLLAPSED, F.CHANNEL_REOPENED, F.CHANNEL_CLOSED, F.EXPOSURE,
@@ -56,7 +57,8 @@ def outcome_summary(runs: pd.DataFrame, outs: list[str]) -> pd.DataFrame:
     for o in outs:
         if is_bool(runs[o]):
             v = runs[o].dropna().astype(bool)
-            rows.append({"outcome": outcome_unit(o), "median or rate": float(v.mean()) if len(v) else None,
+            shown = rate(float(v.mean()), len(v)) if len(v) else None
+            rows.append({"outcome": outcome_unit(o), "median or rate": shown,
                          "25 %": None, "75 %": None, "runs": len(v)})
         else:
             s = summarize(runs[o])

@@ -146,8 +146,9 @@ class DaskBackend(Backend):
             raise RuntimeError("--backend dask needs dask.distributed: pip install 'dipsim[dask]'") from e
         self.cluster: Any = None
         if scheduler is None:
-            self.cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            self.cluster = LocalCluster(  # no dashboard; its metrics server on a free port, not 8787 (shared hosts)
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": ":0"},
             )
             self.client = Client(self.cluster)
         else:

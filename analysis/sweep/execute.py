@@ -40,6 +40,9 @@ class SweepExists(ValueError):
     """The output directory already holds a sweep."""
 
 
+MANIFEST_EVERY = 1.0  # seconds: the running manifest's counts are rewritten at most this often
+
+
 def manifest_of(plan: Plan) -> dict[str, Any]:
     """The manifest's fixed part (dashboards read it; docs/outputs.md)."""
     m: dict[str, Any] = {"kind": plan.kind}
@@ -99,11 +102,17 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
         manifest.setdefault("resumed", []).append(now())
     manifest |= {"status": "running", "finished": None, "backend": backend.describe()}
 
-    def save(status: str | None = None) -> None:
+    saved = [0.0]  # when the manifest was last written
+
+    def save(status: str | None = None, *, every: float = 0.0) -> None:
+        """Write the manifest (atomically); with ``every``, only if the last write is that many seconds old."""
+        if every and time.monotonic() - saved[0] < every:
+            return
         manifest["counts"] = {"total": plan.total, "done": ok, "failed": failed}
         if status is not None:
             manifest["status"] = status
         write_json(out / MANIFEST, manifest)
+        saved[0] = time.monotonic()
 
     save()
     t0 = time.perf_counter()
@@ -119,7 +128,7 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
                         f.writelines(json.dumps(r, default=str) + "\n" for r in res.failures)
                 ok, failed = ok + res.done, failed + len(res.failures)
                 session += res.done + len(res.failures)
-                save()
+                save(every=MANIFEST_EVERY)  # the parts on disk are the record; the counts are for people
                 pbar.set_postfix(failed=failed, refresh=False)
                 pbar.update(res.done + len(res.failures))
     except KeyboardInterrupt:
@@ -142,14 +151,14 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     return Summary(out, plan.total, ok, failed, seconds, session)
 
 
-def write_dashboard(out: Path) -> str | None:
+def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
     """Build the dashboard if the dashboard module exists; a warning line (not a crash) if it fails."""
     try:
         from analysis.dashboard import write_dashboard as build
     except ImportError:
         return None
     try:
-        build(out)
+        build(out, plotly)
     except Exception as e:  # the saved results matter more than the page
         msg = f"warning: dashboard not written: {type(e).__name__}: {e}"
         print(msg, file=sys.stderr)

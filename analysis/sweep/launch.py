@@ -69,5 +69,5 @@ def launch(plan: Plan, out: Path, request: Request, *, new: bool, runner: object
     if plan.kind == "sweep" and summary.done:
         print("\n".join(_headline(plan, out)))
     if request.dashboard:
-        write_dashboard(out)
+        write_dashboard(out, request.plotly)
     return 0

@@ -51,6 +51,7 @@ class Request:
     keep_rounds: bool = False
     progress: bool = True
     dashboard: bool = True
+    plotly: str = "inline"  # how the dashboard loads plotly.js (analysis.html.PLOTLY_MODES)
     vary: Sequence[str] = field(default_factory=list)  # sweeps: PATH=VALUES texts
     design: str | None = None
     samples: int | None = None

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import Any
 
 import scenarios
 from sim.errors import Problem, ScenarioError
@@ -38,6 +37,20 @@ def scenario_path(arg: str | None) -> Path:
     raise ScenarioError([Problem(arg, 1, 1, (), f"no such file (shipped scenarios: {known})")])
 
 
-def progress(total: int, desc: str) -> tqdm:
-    """A progress bar on stderr that appears only when the work takes more than ~2 seconds."""
-    return tqdm(total=total, desc=desc, unit="round", delay=2.0, file=sys.stderr, leave=False)
+PLOTLY_MODES = ("inline", "shared", "cdn")  # as analysis.html.PLOTLY_MODES (not imported: it loads plotly)
+
+
+def add_plotly_flag(p: argparse.ArgumentParser) -> None:
+    """``--plotly``: how a dashboard loads plotly.js."""
+    p.add_argument("--plotly", choices=PLOTLY_MODES, default="inline",
+                   help="inline: plotly.js in each page (default; ~5 MB, opens anywhere offline); shared: one "
+                   "plotly.min.js in the output directory's parent for every page under it (offline); "
+                   "cdn: from cdn.plot.ly (needs the network)")
+
+
+def progress(total: int, desc: str) -> Any:
+    """Progress over rounds on stderr: a bar that appears only after ~2 seconds on a terminal, plain lines every
+    few seconds otherwise."""
+    from analysis.progress import bar
+
+    return bar(total, unit="round", desc=desc, delay=2.0, leave=False)

@@ -7,7 +7,7 @@ import argparse
 from analysis.sweep.backends import BACKENDS
 from analysis.sweep.plan import DEFAULT_BATCH
 from analysis.sweep.setup import Request
-from dipsim.commands._common import seed_arg
+from dipsim.commands._common import add_plotly_flag, seed_arg
 from sim.limits import DEFAULTS, env_name
 
 
@@ -31,12 +31,14 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
                    help="also save every run's per-round series in rounds/ (one Parquet part per batch; large)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-dashboard", action="store_true", help="skip dashboard.html")
+    add_plotly_flag(p)
 
 
 def request_of(args: argparse.Namespace) -> Request:
     """The sweep (or compare) settings the flags give."""
     return Request(seed=args.seed, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
                    batch_size=args.batch_size, out=args.out, force=args.force, keep_rounds=args.keep_rounds,
-                   progress=not args.no_progress, dashboard=not args.no_dashboard, vary=getattr(args, "vary", []),
+                   progress=not args.no_progress, dashboard=not args.no_dashboard,
+                   plotly=getattr(args, "plotly", "inline"), vary=getattr(args, "vary", []),
                    design=getattr(args, "design", None), samples=getattr(args, "samples", None),
                    seeds=getattr(args, "seeds", None), levels=getattr(args, "levels", None))

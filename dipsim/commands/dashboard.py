@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from analysis.dashboard import DashboardError, write_dashboard
+from dipsim.commands._common import add_plotly_flag
 
 
 def register(subparsers: Any) -> None:
@@ -18,13 +19,14 @@ def register(subparsers: Any) -> None:
         "by `dipsim run --out`, `dipsim sweep` or `dipsim compare`.",
     )
     p.add_argument("dir", metavar="DIR", help="a run, sweep or compare output directory")
+    add_plotly_flag(p)
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the dashboard and print its path; a bad DIR is one line on stderr and exit 2."""
     try:
-        path = write_dashboard(args.dir)
+        path = write_dashboard(args.dir, args.plotly)
     except (FileNotFoundError, NotADirectoryError, DashboardError) as e:
         print(f"dipsim dashboard: {e}", file=sys.stderr)
         return 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analysis.outdir import prepare_out
 from analysis.outputs import write_run
-from dipsim.commands._common import progress, scenario_path, seed_arg
+from dipsim.commands._common import add_plotly_flag, progress, scenario_path, seed_arg
 from sim.engine import Engine
 from sim.loader import load_scenario
 from sim.seeding import default_seed
@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="write into a non-empty --out that is not a dipsim output")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="per-round table format")
     p.add_argument("--no-dashboard", action="store_true", help="skip dashboard.html")
+    add_plotly_flag(p)
     p.set_defaults(handler=run)
 
 
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_dashboard:
         from analysis.dashboard import write_dashboard  # imported here: plotly only when a dashboard is drawn
 
-        write_dashboard(out)
+        write_dashboard(out, args.plotly)
         written.append("dashboard.html")
     print(f"outputs: {out}/ ({', '.join(written)})")
     return 0

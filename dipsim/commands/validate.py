@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Sequence
 
 from sim.compose import compose_file
-from sim.errors import Problem, ScenarioError
+from sim.errors import Problem, ScenarioError, dotted
 from sim.loader import load_scenario
 from sim.paths import PathError, validate_path
 from sim.yamlio import Document, read_yaml
@@ -15,9 +16,12 @@ HELP = """Check scenario files without running them: every problem of every file
 as FILE:LINE:COL: yaml.path: what is wrong (what is allowed / did you mean ...).
 
 A sweep file (`scenario:` + `sweep:`) is checked too, with the scenario it names and its PATHs.
-Exit 0 when every file is valid, 2 otherwise.
+Exit 0 when every file is valid, 2 otherwise. --format json prints one JSON document instead, for
+editors and CI: {"ok": bool, "files": [{"file", "ok", "problems": [{"file", "line", "column", "path",
+"message", "text"}]}]}.
 Examples:
   dipsim validate scenarios/*.yaml
+  dipsim validate scenarios/*.yaml --format json
   dipsim validate my.yaml --set actors.UK.strategy.openness=0.9
 """
 
@@ -29,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario or sweep YAML files")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="check with this override applied to every scenario (repeatable)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: one line per problem (default); json: one document for editors and CI")
     p.set_defaults(handler=run)
 
 
@@ -65,14 +71,21 @@ def check(path: str, overrides: Sequence[str] = ()) -> list[Problem]:
     return problems
 
 
+def as_json(p: Problem) -> dict[str, object]:
+    """One problem as JSON fields (``path`` dotted as in the text line, ``text`` the whole line)."""
+    return {"file": p.file, "line": p.line, "column": p.col, "path": dotted(p.path), "message": p.message,
+            "text": str(p)}
+
+
 def run(args: argparse.Namespace) -> int:
-    """Print `FILE: ok` or the problems of each file; 0 when all are valid, 2 otherwise."""
-    invalid = 0
+    """Print `FILE: ok` or the problems of each file (or one JSON document); 0 when all are valid, 2 otherwise."""
+    files = []
     for name in args.files:
         problems = check(name, args.set)
-        for p in problems:
-            print(p)
-        if not problems:
-            print(f"{name}: ok")
-        invalid += bool(problems)
-    return 2 if invalid else 0
+        files.append({"file": name, "ok": not problems, "problems": [as_json(p) for p in problems]})
+        if args.format == "text":
+            print("\n".join(map(str, problems)) if problems else f"{name}: ok", flush=True)
+    ok = all(f["ok"] for f in files)
+    if args.format == "json":
+        print(json.dumps({"ok": ok, "files": files}, indent=2, ensure_ascii=False))
+    return 0 if ok else 2

@@ -121,12 +121,12 @@ def test_missing_columns_are_named(run_dir: Path) -> None:
 
 
 def test_command_prints_path(run_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert command.run(argparse.Namespace(dir=str(run_dir))) == 0
+    assert command.run(argparse.Namespace(dir=str(run_dir), plotly="inline")) == 0
     assert capsys.readouterr().out.strip() == str(run_dir / "dashboard.html")
 
 
 def test_command_bad_dir_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert command.run(argparse.Namespace(dir=str(tmp_path / "nope"))) == 2
+    assert command.run(argparse.Namespace(dir=str(tmp_path / "nope"), plotly="inline")) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("dipsim dashboard: ") and "no such directory" in err
 

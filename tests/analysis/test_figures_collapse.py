@@ -32,7 +32,7 @@ def test_figure_stacks_one_channel_at_a_time() -> None:
     fig = W.who_figure(runs, runs["p"], "p")
     assert fig.layout.barmode == "stack" and fig.layout.yaxis.tickformat == ".0%"
     names = [t.name for t in fig.data if t.visible]
-    assert names == ["UK did not listen", "Russia did not listen", "neither listened", W.NEVER, W.UNOPENED]
+    assert names == ["UK did not listen", "Russia did not listen", "both did not listen", W.NEVER, W.UNOPENED]
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["UK-Russia", "EU-Russia"]
     assert list(fig.data[0].customdata) == [4, 4]  # runs per level, for the hover text
 

@@ -73,9 +73,10 @@ def test_channel_missing_in_one_scenario() -> None:
     runs = table()
     runs["UK-Russia:collapsed"] = pd.Series([True, None, True, None, True, None], dtype=object)
     runs.loc[runs["scenario"] == "UK listens", "UK-Russia:lifetime"] = float("nan")
-    lines = C.differences(runs, ["baseline", "UK listens"], ["UK-Russia:lifetime", "UK-Russia:collapsed"])
-    assert lines == ["UK listens vs baseline: median UK-Russia lifetime n/a vs 5 rounds (n/a)",
-                     "UK listens vs baseline: UK-Russia collapsed in n/a vs 100% of runs (n/a points)"]
+    outs = ["UK-Russia:lifetime", "UK-Russia:collapsed", "agreement"]
+    lines = C.differences(runs, ["baseline", "UK listens"], outs)
+    assert lines == ["UK listens vs baseline: agreement in 100% vs 33% of runs (+67 points)"]  # no n/a lines
+    assert C.not_compared(runs, ["baseline", "UK listens"], outs) == outs[:2]
     fig = C.rates_figure(runs, ["baseline", "UK listens"], ["UK-Russia:collapsed"])
     assert fig.data[0].y[0] == 1.0
 

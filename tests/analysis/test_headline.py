@@ -22,10 +22,10 @@ def _runs(seeds: int = 5) -> pd.DataFrame:
 
 def test_rates_extremes_and_who() -> None:
     lines = headline.sweep_headline(_runs(), ["actors.UK.strategy.openness"])
-    assert lines[0] == ("UK-Russia collapsed in 60% of runs (median lifetime 4 rounds); least at "
+    assert lines[0] == ("UK-Russia collapsed in 60% of 15 runs (median lifetime 4 rounds); least at "
                         "actors.UK.strategy.openness=1: 20%, most at actors.UK.strategy.openness=0: 100%")
-    assert lines[1] == "  who did not listen when it collapsed: UK 67%, neither 33%"
-    assert lines[2] == "agreement in 0% of runs"
+    assert lines[1] == "  who did not listen when it collapsed: UK 67%, both 33%"
+    assert lines[2] == "agreement in 0% of 15 runs"
 
 
 def test_no_extremes_for_few_seeds_many_points_or_no_grid() -> None:
@@ -45,8 +45,8 @@ def test_channel_missing_in_some_runs_and_agreement_round() -> None:
     runs["UK-Russia:collapsed"] = runs["UK-Russia:collapsed"].astype("boolean")
     runs.loc[:4, "UK-Russia:collapsed"] = pd.NA  # a scenario without the channel
     lines = headline.sweep_headline(runs, [])
-    assert lines[0].startswith("UK-Russia collapsed in 40% of runs")  # 4 of the 10 runs that have it
-    assert lines[-1] == "agreement in 20% of runs (median round 12)"
+    assert lines[0].startswith("UK-Russia collapsed in 40% of 10 runs")  # 4 of the 10 runs that have it
+    assert lines[-1] == "agreement in 20% of 15 runs (median round 12)"
 
 
 def test_a_rare_side_is_not_shown_as_zero() -> None:

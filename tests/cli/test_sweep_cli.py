@@ -118,8 +118,8 @@ def test_sweep_prints_count_and_writes_files(capsys: pytest.CaptureFixture[str],
     assert "finished 6 runs: 6 done, 0 failed" in stdout
     runs = pd.read_parquet(out / "runs.parquet")
     rate = runs["UK-Russia:collapsed"].mean()
-    assert f"UK-Russia collapsed in {rate:.0%} of runs (median lifetime " in stdout  # the headline, from the table
-    assert "who did not listen when it collapsed: " in stdout and "agreement in 0% of runs" in stdout
+    assert f"UK-Russia collapsed in {rate:.0%} of 6 runs (median lifetime " in stdout  # the headline, from the table
+    assert "who did not listen when it collapsed: " in stdout and "agreement in 0% of 6 runs" in stdout
     assert {p.name for p in out.iterdir()} >= {"manifest.json", "runs.parquet", "failures.jsonl", "parts"}
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["root_seed"] == 7  # the scenario's `seed`

@@ -78,3 +78,17 @@ def test_schema_prints_json_schema(tmp_path: Path, capsys: pytest.CaptureFixture
     out = tmp_path / "s.json"
     assert main(["schema", "--out", str(out)]) == 0
     assert json.loads(out.read_text()) == schema
+
+
+def test_validate_json_for_editors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(SMALL), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "files": [{"file": str(SMALL), "ok": True,
+                                                                          "problems": []}]}
+    assert main(["validate", str(SMALL), "no/such.yaml", "--set", "channels.UK-Russia.patience=0",
+                 "--format", "json"]) == 2
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is False and [f["ok"] for f in doc["files"]] == [False, False]
+    first = doc["files"][0]["problems"][0]
+    assert set(first) == {"file", "line", "column", "path", "message", "text"}
+    assert first["text"] == f"{first['file']}:{first['line']}:{first['column']}: {first['path']}: {first['message']}"
+    assert doc["files"][1]["problems"][0]["file"] == "no/such.yaml"

@@ -64,7 +64,9 @@ def test_facade_equals_engine(shipped):
     assert not model.running
     frame = model.datacollector.get_agent_vars_dataframe()
     uk = model.agent("UK")
-    final = frame.xs(uk.unique_id, level="AgentID").iloc[-1]
+    assert frame.index.names == ["Step", "actor"] and frame.index.get_level_values("Step").dtype == np.int64
+    assert list(frame.loc[0].index) == list(sc.actors) and frame.index.get_level_values("Step").max() == sc.rounds
+    final = frame.xs("UK", level="actor").iloc[-1]
     assert final["position:territory"] == engine.state.position[0, uk.index, 0]
     assert model.events == engine.log[0]
     assert uk.trust_in("Russia") == engine.state.trust[0, uk.index, engine.actor_index("Russia")]

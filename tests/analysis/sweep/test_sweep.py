@@ -249,3 +249,25 @@ def test_runs_table_is_streamed_part_by_part(tiny: Path, tmp_path: Path, monkeyp
     assert rows == len(whole) == 50 and groups == 5  # parts of 3 rows, flushed at >= 10: 12, 12, 12, 12, 2
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), whole)
     pd.testing.assert_frame_equal(sweep_io.combine(out, []), whole)
+
+
+def test_manifest_is_rewritten_at_most_every_manifest_every_seconds(tiny: Path, tmp_path: Path, monkeypatch) -> None:
+    """Per batch only when MANIFEST_EVERY has passed (here: never, then always), so the count is deterministic."""
+    import analysis.sweep.execute as sweep_module
+
+    writes: list[str] = []
+    real = sweep_module.write_json
+
+    def counting(path: Path, doc: Any) -> None:
+        if path.name == "manifest.json":
+            writes.append(doc.get("status"))
+        real(path, doc)
+
+    monkeypatch.setattr(sweep_module, "write_json", counting)
+    for every, expected in ((1e9, 3), (0.0, 3 + 50)):  # start, execute's first write, (each batch), done
+        writes.clear()
+        monkeypatch.setattr(sweep_module, "MANIFEST_EVERY", every)
+        out = tmp_path / f"s{every}"
+        assert len(_sweep(_plan(tiny, batch=1), out)) == 50
+        assert len(writes) == expected and writes[0] == "running" and writes[-1] == "done"
+        assert json.loads((out / "manifest.json").read_text())["counts"] == {"total": 50, "done": 50, "failed": 0}

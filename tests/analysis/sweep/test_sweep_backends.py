@@ -51,7 +51,8 @@ def test_make_backend() -> None:
 def test_dask_on_an_existing_scheduler(tmp_path: Path) -> None:
     """`--scheduler ADDR`: the batches go to a cluster that was already running."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cl:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  scheduler_kwargs={"dashboard_address": ":0"}) as cl:
         rows = _rows(tmp_path / "remote", DaskBackend(1, cl.scheduler_address), 7)
     pd.testing.assert_frame_equal(rows, _rows(tmp_path / "serial", SerialBackend(), 256))
 
