@@ -93,6 +93,11 @@ class Pairs:
         if self.index[a, b] >= 0:
             out[self.index[a, b]] |= value
 
+    def add(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
+        """``out[(a, b)] += value`` for float pair values."""
+        if self.index[a, b] >= 0:
+            out[self.index[a, b]] += value
+
     def _grid(self, x: np.ndarray) -> np.ndarray:
         """Pair values of every cell as (speaker, listener, ...) (a view)."""
         return x.reshape(self.n, self.n, *x.shape[1:])
@@ -174,6 +179,10 @@ class Matching:
     def mark(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
         """``out[(a, b)] |= value`` in the runs where a and b are partners."""
         out[a] |= value & (self.partner[a] == b)
+
+    def add(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
+        """``out[(a, b)] += value`` in the runs where a and b are partners."""
+        out[a] += value * (self.partner[a] == b)
 
     def minus_listener(self, x: np.ndarray, per_actor: np.ndarray) -> np.ndarray:
         """``x - listener(per_actor)`` written into x."""
@@ -259,14 +268,21 @@ def remember(pairs: Pairs | Matching, stored: dict[str, np.ndarray], seen: dict[
     pairs.put(stored["reciprocity"], update_reciprocity(seen["reciprocity"], contact, back, memory))
 
 
-def collapse_reason(ends: tuple[str, str], sides: list[bool], streaks: list[int], recips: list[float],
+def collapse_reason(ends: tuple[str, str], sides: list[bool], streaks: list[int], values: list[dict[str, float]],
                     threshold: float, count: int) -> str:
-    """Why a back channel collapses: which side did not listen to whom (by ``sides``), and for how long."""
+    """Why a back channel collapses: which side walked away from whom (by ``sides``), what tipped it (how long the
+    other did not listen, its trust, what the channel was worth to it, its costs), and for how long.
+
+    ``values[side]``: that side's ``reciprocity``, ``trust``, ``worth``, ``cost`` and ``total`` value of continuing.
+    """
     parts = []
     for side in (0, 1):
         if sides[side]:
             what = f"did not listen in {rounds(streaks[side])} in a row" if streaks[side] else "listened too rarely"
-            seen = f"perceived reciprocity {recips[side]:.2f} < {threshold:.2f}"
+            v = values[side]
+            seen = (f"perceived reciprocity {v['reciprocity']:.2f}, trust {v['trust']:.2f}, the channel worth "
+                    f"{v['worth']:.2f} to it, costs {v['cost']:.2f}: continuing {v['total']:.2f} < walking away "
+                    f"{threshold:.2f}")
             parts.append(f"{ends[side]}: {ends[1 - side]} {what} ({seen})")
     return "; ".join(parts) + f"; one-sided for {rounds(count)} in a row"
 
@@ -280,15 +296,6 @@ def update_reciprocity(recip: np.ndarray, met: np.ndarray, heard: np.ndarray, me
     new += memory * heard
     recip[...] = np.where(met, new, recip)  # where, then a copy: faster than copyto with a mask
     return recip
-
-
-def one_sided(recip: np.ndarray, ends: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(C, R) bool each: the initiator / the other side perceives the other's reciprocity below the threshold.
-
-    ``recip``: runs-last (N, N, R); ``threshold``: (C, R).
-    """
-    a, b = ends[:, 0], ends[:, 1]
-    return recip[a, b] < threshold, recip[b, a] < threshold
 
 
 def rounds(n: int) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from sim import channels as ch
-from sim import dynamics, tracks
+from sim import decisions, dynamics, tracks
 from sim.compile import AUTO, NEVER, Params, Structure, compile_batch
 from sim.events import HANDLERS, actors_of
 from sim.recorder import Recorder
@@ -53,6 +53,9 @@ class Engine:
         if missing.any():  # population: position uniform, drawn from each run's own stream
             position = np.where(missing, self.streams.take(n * k).reshape(-1, n, k), position)
         self.state = State.initial(st, p, position, p.dyn["initial_reciprocity"])
+        noisy = p.dyn["perception_noise"] > 0  # its own stream (seed + 2**64): every other draw stays as it was
+        self._noise = RunStreams([s + (1 << 64) for s in seeds], (("noise", n * n),), self.rounds,
+                                 select=None if matching else {"noise": self.pairs.cell}) if noisy.any() else None
         self.logging = log  # False: no event log and no reason texts (a sweep keeps neither)
         self.log: list[list[dict]] = [[] for _ in seeds]
         self.round = 0
@@ -60,6 +63,7 @@ class Engine:
         self._mediators = [st.actors[m] for m in st.track_mediator.tolist()]
         self._capability = np.ascontiguousarray(p.capability.T)
         self._salience = np.ascontiguousarray(runs_last(p.salience))
+        self._wedge = decisions.bloc_share(self._capability, st.alliance, st.channel_ends)
         self._movable = 1.0 - self._salience
         self._may_reopen = bool((p.ch_cooldown < NEVER).any())
         self._opening_rounds = set(p.ch_opens.ravel().tolist()) | set(p.tr_opens.ravel().tolist())
@@ -113,11 +117,13 @@ class Engine:
         p, s = self.params, self.state
         rows = np.arange(len(self.seeds))[:, None]
         self._speech = {key: np.ascontiguousarray(p.speech[key][rows, p.speaking].T)
-                        for key in ("persuasion", "fall", "penalty")}
+                        for key in ("persuasion", "fall", "penalty", "cost")}
         self._openness, self._latitude, self._rule = (np.ascontiguousarray(a.T)
                                                       for a in (p.openness, p.latitude, p.rule))
         self._stochastic = bool(STOCHASTIC[np.bincount(p.rule.ravel(), minlength=len(STOCHASTIC)) > 0].any())
-        self._coins_matter = bool((p.openness < 1).any() or (p.dyn["trust_sensitivity"] > 0).any())
+        self._distance_matters = bool((p.dyn["distance_aversion"] > 0).any() and (p.salience > 0).any())
+        self._coins_matter = bool((p.openness < 1).any() or (p.dyn["trust_sensitivity"] > 0).any()
+                                  or self._distance_matters or (self._speech["cost"] > 0).any())
         fall, penalty = self._speech["fall"], self._speech["penalty"]  # trust moves only through these and gain
         self._trust_fixed = bool((p.dyn["trust_gain"] == 0).all() and (p.dyn["trust_loss"] * fall == 0).all()
                                  and (penalty == 0).all())
@@ -161,6 +167,7 @@ class Engine:
         s.ch_first_opened[runs, chans] = np.where(s.ch_first_opened[runs, chans] < 0, r, s.ch_first_opened[runs, chans])
         s.ch_last_change[runs, chans] = r
         s.ch_one_sided[runs, chans] = 0
+        s.ch_grievance[runs, chans] = 0.0
         for x, y in ((a, b), (b, a)):
             s.reciprocity[runs, x, y] = init
             s.ignored_streak[runs, x, y] = 0
@@ -238,8 +245,12 @@ class Engine:
         history = History(seen["met"], seen["opp_last"], seen["my_last"], seen["opp_ever_ignored"],
                           np.broadcast_to(0.0, contact.shape) if draws is None else draws, p.dyn["generosity"])
         listen = contact & intent_of(pp.groups, history)
-        if coins is not None:  # otherwise openness 1 and trust_sensitivity 0: the chance is exactly 1
-            chance = pp.openness * (1.0 - p.dyn["trust_sensitivity"] * (1.0 - trust))
+        if coins is not None:  # otherwise openness 1 and nothing makes listening costly: the chance is exactly 1
+            excess = (decisions.excess_distance(np.abs(pairs.speaker(pos) - pairs.listener(pos)),
+                                                pairs.listener(self._salience), pp.latitude)
+                      if self._distance_matters else 0.0)
+            chance = decisions.listen_chance(pp.openness, trust, excess, pp.style_cost, self._pair_worth(pairs),
+                                             p.dyn["trust_sensitivity"], p.dyn["distance_aversion"])
             listen &= coins < chance
         listen |= contact & pp.ally_always
 
@@ -250,6 +261,10 @@ class Engine:
         weight = listen * trust * pp.capability * pp.persuasion * rate
         pos[...] = dynamics.move(pairs, pos, heard, weight, self._movable, pp.latitude, st.update)
         back = pairs.reverse(listen)  # back[p]: the speaker listened to the listener
+        if self._noise is not None:  # what the listener believes: a heard round mistaken for an ignored one
+            noise = self._noise.next_round({"noise"})["noise"]
+            back = decisions.perceived(back, noise if pairs is self.pairs else pairs.uniforms(noise),
+                                       p.dyn["perception_noise"])
         if not self._trust_fixed:
             pairs.put(trust3, dynamics.trust_after(trust, contact, back, pp.kept_when_ignored, pp.kept_after_style,
                                                    p.dyn["trust_gain"]))
@@ -263,18 +278,22 @@ class Engine:
             self.recorder.capture(self.round, s, runs_first(self._prop), heard_state, active, one_sided)
 
     def _channels_after(self, r: int, pairs: ch.Pairs | ch.Matching, contact: np.ndarray) -> np.ndarray:
-        """Count one-sided rounds of open back channels; collapse those out of patience; return (R, C) one-sided."""
+        """Count one-sided rounds of open back channels and the grievance they add; collapse those out of patience;
+        return (R, C) one-sided."""
         s, p, st = self.state, self.params, self.structure
         is_open = s.ch_status == ch.OPEN
         if not is_open.any():
             return np.zeros(is_open.shape, dtype=bool)
         s.ch_lifetime += is_open
         talking = is_open & pairs.at(contact, st.channel_ends).T
-        first, second = (side.T for side in ch.one_sided(runs_last(s.reciprocity), st.channel_ends, p.ch_threshold.T))
+        values = self._channel_values()
+        first, second = (decisions.walks(v, p.ch_threshold.T).T for v in values)
         bad = (first | second) & talking
-        count = s.ch_one_sided
+        count, grievance = s.ch_one_sided, s.ch_grievance
         count[talking] = np.where(bad[talking], count[talking] + 1, 0)
-        runs, chans = np.nonzero(is_open & (count >= np.maximum(1, p.ch_patience - s.ch_patience_cut)))
+        added = decisions.grievance(values, p.ch_threshold.T).T
+        grievance[talking] = np.where(bad[talking], grievance[talking] + added[talking], 0.0)
+        runs, chans = np.nonzero(is_open & (grievance >= np.maximum(1, p.ch_patience - s.ch_patience_cut)))
         if len(runs):  # who was not listened to: the initiator perceived the other as one-sided (1), or back (2)
             s.ch_unheard[runs, chans] = first[runs, chans] + 2 * second[runs, chans]
         if len(runs) and not self.logging:
@@ -283,13 +302,37 @@ class Engine:
             ends = st.channel_ends[chans]
             sides = [side[runs, chans].tolist() for side in (first, second)]
             streak = [s.ignored_streak[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
-            recip = [s.reciprocity[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
+            parts = [{name: getattr(v, name)[chans, runs].tolist() for name in ("reciprocity", "trust", "worth",
+                                                                                 "cost", "total")} for v in values]
             reasons = [ch.collapse_reason(self._ends[c], [sides[0][m], sides[1][m]], [streak[0][m], streak[1][m]],
-                                          [recip[0][m], recip[1][m]], thr, n)
+                                          [{k: x[m] for k, x in part.items()} for part in parts], thr, n)
                        for m, (c, thr, n) in enumerate(zip(chans.tolist(), p.ch_threshold[runs, chans].tolist(),
                                                            count[runs, chans].tolist(), strict=True))]
             self.close_channels(runs, chans, r, reasons, collapsed=True)
         return bad
+
+    def _channel_values(self) -> tuple[decisions.Value, decisions.Value]:
+        """Each side's value of continuing each back channel, from the state now (``sim.decisions``)."""
+        s = self.state
+        return decisions.channel_values(self.structure.channel_ends, runs_last(s.position), self._salience,
+                                        self._latitude, runs_last(s.trust), runs_last(s.reciprocity),
+                                        runs_last(s.pressure), self._wedge, self._speech["cost"],
+                                        runs_last(s.ch_exposed), self.params.dyn)
+
+    def _pair_worth(self, pairs: ch.Pairs | ch.Matching) -> np.ndarray | float:
+        """(P, R) what each open back channel is worth to each listener (0 for other contacts)."""
+        st, s, dyn = self.structure, self.state, self.params.dyn
+        is_open = runs_last(s.ch_status) == ch.OPEN
+        if not is_open.any():
+            return 0.0
+        pressure = runs_last(s.pressure)
+        out = np.zeros((len(pairs), len(self.seeds)))
+        for c, ends in enumerate(st.channel_ends.tolist()):
+            for side, (x, y) in enumerate((ends, ends[::-1])):
+                worth = decisions.channel_worth(pressure[x], self._wedge[side, c], dyn["sidelining_worth"],
+                                                dyn["wedge_worth"])
+                pairs.add(out, x, y, worth * is_open[c])
+        return out
 
     def _tracks_after(self, r: int, active: np.ndarray) -> None:
         """Agreement, sidelining pressure, and the channels that pressure or time (re)opens."""

@@ -30,6 +30,7 @@ def exposure(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
     s.trust[runs, b, a] *= keep
     cut = eng.params.dyn["exposure_patience_cut"][runs].astype(np.int64)
     s.ch_patience_cut[runs, c] += cut
+    s.ch_exposed[runs, c] = True
     return (
         f"the {eng.structure.channel_labels[c]} contact became public: each side's trust in the other falls by "
         f"{100 * (1 - keep[0]):.0f}% and patience shrinks by {cut[0]} round(s)"

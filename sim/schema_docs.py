@@ -50,6 +50,15 @@ def _default(field) -> str:
     return f"`{field.default!r}`" if field.default is not None else "null"
 
 
+def _plausible(field) -> str:
+    """' (plausible lo–hi)': the range a sensitivity analysis samples, where the schema documents one."""
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    if "plausible" not in extra:
+        return ""
+    lo, hi = extra["plausible"]
+    return f" (plausible {lo:g}–{hi:g})"
+
+
 def markdown() -> str:
     """The whole reference, one table per section."""
     lines = [
@@ -79,16 +88,17 @@ def markdown() -> str:
             ]
             kind = _type(field.annotation) + (f" ({', '.join(ranges)})" if ranges else "")
             desc = (field.description or "").replace("|", "\\|")
-            lines.append(f"| `{key}` | {kind} | {_default(field)} | {desc} |")
+            lines.append(f"| `{key}` | {kind} | {_default(field)}{_plausible(field)} | {desc} |")
         if model is schema.SpeechCoefficients:
             lines += [
                 "Defaults per style (the speech registry, `sim/strategies.py`):",
                 "",
-                "| style | persuasion | fall | penalty | meaning |",
-                "|---|---|---|---|---|",
+                "| style | persuasion | fall | penalty | cost (plausible) | meaning |",
+                "|---|---|---|---|---|---|",
             ]
             lines += [
-                f"| `{s.name}` | {s.persuasion} | {s.fall} | {s.penalty} | {s.description} |" for s in SPEECH.values()
+                f"| `{s.name}` | {s.persuasion} | {s.fall} | {s.penalty} | {s.cost} "
+                f"({s.cost_plausible[0]:g}–{s.cost_plausible[1]:g}) | {s.description} |" for s in SPEECH.values()
             ]
         if model is schema.Strategy:
             lines += [

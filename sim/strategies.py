@@ -146,14 +146,18 @@ class SpeechStyle:
     persuasion: float  # multiplier on the step of a hearer who listens
     fall: float  # multiplier on the hearer's trust loss when the speaker ignores the hearer
     penalty: float  # extra proportional trust loss of the hearer each round the style is heard
+    cost: float = 0.0  # cost to the hearer of listening (lowers its chance of listening and of staying)
+    cost_plausible: tuple[float, float] = (0.0, 0.5)  # the range of ``cost`` a sensitivity analysis samples
 
 
 SPEECH: dict[str, SpeechStyle] = {
     s.name: s
     for s in (
-        SpeechStyle("respectful", "Acknowledges the other's position; softens the fall of trust.", 1.0, 0.5, 0.0),
-        SpeechStyle("assertive", "Presents its own position firmly.", 0.9, 1.0, 0.0),
-        SpeechStyle("ultimatum", "Demands; persuades less and costs the hearer's trust every round.", 0.6, 1.0, 0.08),
+        SpeechStyle("respectful", "Acknowledges the other's position; softens the fall of trust.", 1.0, 0.5, 0.0,
+                    0.0, (0.0, 0.05)),
+        SpeechStyle("assertive", "Presents its own position firmly.", 0.9, 1.0, 0.0, 0.0, (0.0, 0.15)),
+        SpeechStyle("ultimatum", "Demands; persuades less, costs the hearer's trust every round and makes listening "
+                    "costly.", 0.6, 1.0, 0.08, 0.3, (0.15, 0.5)),
     )
 }
 SPEECH_CODES: dict[str, int] = {name: code for code, name in enumerate(SPEECH)}
