@@ -17,7 +17,8 @@ import numpy as np
 import scenarios
 from sim.engine import simulate
 from sim.loader import load_scenario
-from sim.schema import Dynamics, Scenario, SpeechCoefficients
+from sim.ranges import field_range
+from sim.schema import Channel, Dynamics, Scenario, SpeechCoefficients
 from sim.strategies import SPEECH
 
 CHANNEL = "UK-Russia"
@@ -55,16 +56,10 @@ def _set(path: Sequence[str | int], cast: Callable[[float], Any] = float) -> Cal
     return setter
 
 
-def _range(field: Any, default: float) -> tuple[float, float]:
-    """A coefficient's documented plausible range, or (where none is documented yet) its default ± 50 %."""
-    extra = field.json_schema_extra or {}
-    if "plausible" in extra:
-        lo, hi = extra["plausible"]
-        return float(lo), float(hi)
-    lo, hi = default * 0.5, default * 1.5
-    for m in field.metadata:
-        hi = min(hi, getattr(m, "le", hi))
-    return lo, max(hi, lo + 1e-9)
+def _range(field: Any) -> tuple[float, float]:
+    """A coefficient's documented plausible range (every numeric coefficient declares one)."""
+    lo, hi = field_range(field)
+    return float(lo), float(hi)
 
 
 def factors(base: Scenario, span: float) -> list[tuple[str, str, float, float, Callable[[dict, float], None]]]:
@@ -75,18 +70,19 @@ def factors(base: Scenario, span: float) -> list[tuple[str, str, float, float, C
         default = getattr(base.dynamics, name)
         if isinstance(default, bool) or not isinstance(default, int | float):
             continue
-        lo, hi = _range(field, float(default))
+        lo, hi = _range(field)
         cast = (lambda v: int(round(v))) if isinstance(default, int) else float  # noqa: E731
         out.append((f"dynamics.{name}", "dynamics", lo, hi, _set(("dynamics", name), cast)))
     for style in STYLES:
         for name, field in SpeechCoefficients.model_fields.items():
-            default = getattr(getattr(base.dynamics.speech, style), name)
-            lo, hi = SPEECH[style].cost_plausible if name == "cost" else _range(field, float(default))
+            lo, hi = SPEECH[style].cost_plausible if name == "cost" else _range(field)
             out.append((f"dynamics.speech.{style}.{name}", "dynamics", lo, hi,
                         _set(("dynamics", "speech", style, name))))
     whole = lambda v: int(round(v))  # noqa: E731
-    out.append(("channels.0.patience", "dynamics", 1.0, 6.0, _set(("channels", 0, "patience"), whole)))
-    out.append(("channels.0.threshold", "dynamics", 0.2, 0.6, _set(("channels", 0, "threshold"))))
+    out.append(("channels.0.patience", "dynamics", *_range(Channel.model_fields["patience"]),
+                _set(("channels", 0, "patience"), whole)))
+    out.append(("channels.0.threshold", "dynamics", *_range(Channel.model_fields["threshold"]),
+                _set(("channels", 0, "threshold"))))
 
     def around(x: float) -> tuple[float, float]:
         return max(0.0, x - span), min(1.0, x + span)
@@ -171,7 +167,8 @@ def markdown(levers: list[dict[str, Any]], screens: list[dict[str, Any]], comman
         "## What the UK–Russia lifetime depends on (Morris screening of the article baseline)",
         "",
         f"{screen['factors']} factors: every numeric `dynamics:` coefficient over its documented plausible range "
-        "(default ± 50 % where none is documented yet), the channel's `patience` (1–6) and `threshold` (0.2–0.6) "
+        "(the speech styles' `cost` over each style's own range, docs/scenario-format.md), the channel's "
+        "`patience` and `threshold` over theirs, "
         f"counted with them as bookkeeping, and {screen['substantive']} substantive inputs — every actor's "
         f"positions, salience, capability and openness and every relation's trust over baseline ± {screen['span']} "
         "(clipped to [0, 1]), every actor's speech style (any of the three). "

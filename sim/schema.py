@@ -25,13 +25,25 @@ class Base(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, populate_by_name=True)
 
 
+def coefficient(default: float, description: str, lo: float, hi: float) -> Any:
+    """A model coefficient's field: its default, its documentation and its plausible range ``[lo, hi]``
+    (``json_schema_extra={"plausible": [lo, hi]}``, what sensitivity designs sample by default)."""
+    return Field(default, description=description, json_schema_extra={"plausible": [lo, hi]})
+
+
 class Strategy(Base):
     """How an actor speaks and listens."""
 
     speaking: SpeechName = Field("assertive", description="respectful | assertive | ultimatum")
-    openness: Unit = Field(0.5, description="Chance it really listens when its reciprocity rule says listen.")
+    openness: Unit = Field(
+        0.5, description="Chance it really listens when its reciprocity rule says listen.",
+        json_schema_extra={"plausible": [0.0, 1.0]},
+    )
     reciprocity: RuleName = Field("tit_for_tat", description="Rule (Axelrod vocabulary) deciding when to listen.")
-    latitude: Unit = Field(1.0, description="Arguments farther than this on an issue are ignored (bounded confidence).")
+    latitude: Unit = Field(
+        1.0, description="Arguments farther than this on an issue are ignored (bounded confidence).",
+        json_schema_extra={"plausible": [0.2, 1.0]},
+    )
 
 
 class StrategyPatch(Base):
@@ -90,8 +102,13 @@ class Track(Base):
 
 
 class Reopen(Base):
-    cooldown: Annotated[int, Field(ge=0)] = Field(8, description="Rounds closed before it may reopen.")
-    min_trust: Unit = Field(0.3, description="Both sides must trust each other at least this much.")
+    cooldown: Annotated[int, Field(ge=0)] = Field(
+        8, description="Rounds closed before it may reopen.", json_schema_extra={"plausible": [2, 16]}
+    )
+    min_trust: Unit = Field(
+        0.3, description="Both sides must trust each other at least this much.",
+        json_schema_extra={"plausible": [0.1, 0.6]},
+    )
 
 
 class Channel(Base):
@@ -105,12 +122,14 @@ class Channel(Base):
     patience: Annotated[int, Field(ge=1)] = Field(
         3, description="Grievance tolerated before it collapses: one-sided rounds in a row, each counted by how "
         "far the worse side's value of continuing falls below `threshold`, as a share of it (a round with no value "
-        "left counts 1)."
+        "left counts 1).",
+        json_schema_extra={"plausible": [1, 8]},
     )
     threshold: Unit = Field(
         0.4,
         description="Value of walking away: a round is one-sided for a side whose value of continuing (perceived "
         "reciprocity + the channel's worth − its costs, see `dynamics`) is below this.",
+        json_schema_extra={"plausible": [0.2, 0.6]},
     )
     reopen: Literal["never"] | Reopen = Field("never", description="`never` or {cooldown, min_trust}.")
     source: str | None = None
@@ -180,16 +199,21 @@ class Agreement(Base):
 
 
 class SpeechCoefficients(Base):
-    persuasion: Annotated[float, Field(ge=0.0, le=2.0)] = Field(description="Multiplier on a listener's step.")
-    fall: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
-        description="Multiplier on the trust lost by the one it ignores."
+    persuasion: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        description="Multiplier on a listener's step.", json_schema_extra={"plausible": [0.5, 1.2]}
     )
-    penalty: Unit = Field(description="Extra proportional trust loss of the hearer each round.")
-    cost: Unit = Field(
+    fall: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        description="Multiplier on the trust lost by the one it ignores.", json_schema_extra={"plausible": [0.25, 1.5]}
+    )
+    penalty: Unit = Field(
+        description="Extra proportional trust loss of the hearer each round.",
+        json_schema_extra={"plausible": [0.0, 0.15]},
+    )
+    cost: Unit = coefficient(
         0.0,
-        description="Cost to the hearer of listening to this style: lowers its chance of listening and its value "
-        "of keeping a back channel (plausible range per style in the table below).",
-        json_schema_extra={"plausible": [0.0, 0.5]},
+        "Cost to the hearer of listening to this style: lowers its chance of listening and its value of keeping a "
+        "back channel (each style's own plausible range is in the table below).",
+        0.0, 0.5,
     )
 
 
@@ -216,7 +240,11 @@ class Speech(Base):
 
 
 class Dynamics(Base):
-    """Every coefficient of the model, with its default."""
+    """Every coefficient of the model, with its default.
+
+    Every numeric coefficient carries ``json_schema_extra={"plausible": [lo, hi]}`` (``coefficient`` writes it):
+    the range a sensitivity design samples by default (``--vary dynamics.*``; ``sim.ranges.plausible_ranges``).
+    """
 
     meeting: Literal["all", "random_matching"] = Field(
         "all",
@@ -231,73 +259,73 @@ class Dynamics(Base):
         "always",
         description="always: allies hear each other every round (coordination); strategy: allies follow their rules.",
     )
-    trust_sensitivity: Unit = Field(
-        0.2, description="How much distrust lowers the chance of listening: p = openness × (1 − s·(1 − trust))."
+    trust_sensitivity: Unit = coefficient(
+        0.2, "How much distrust lowers the chance of listening: p = openness × (1 − s·(1 − trust)).", 0.0, 0.5
     )
-    learning_rate: Unit = Field(
+    learning_rate: Unit = coefficient(
         0.3,
-        description="Step size of persuasion under `update: step` (Deffuant's mu when trust 1, salience 0); "
+        "Step size of persuasion under `update: step` (Deffuant's mu when trust 1, salience 0); "
         "`mean` moves to the mean and ignores it.",
+        0.1, 0.5,
     )
-    default_trust: Unit = Field(0.5, description="Initial trust where `relations` says nothing.")
-    default_salience: Unit = Field(0.5, description="Salience of an issue an actor's `salience` omits.")
-    trust_gain: Unit = Field(0.2, description="Share of the remaining distance to 1 gained when listened to.")
-    trust_loss: Unit = Field(0.2, description="Proportional trust lost when ignored.")
+    default_trust: Unit = coefficient(0.5, "Initial trust where `relations` says nothing.", 0.2, 0.8)
+    default_salience: Unit = coefficient(0.5, "Salience of an issue an actor's `salience` omits.", 0.2, 0.8)
+    trust_gain: Unit = coefficient(0.2, "Share of the remaining distance to 1 gained when listened to.", 0.05, 0.4)
+    trust_loss: Unit = coefficient(0.2, "Proportional trust lost when ignored.", 0.05, 0.4)
     speech: Speech = Field(default_factory=Speech, description="Per speech style: persuasion, fall and penalty.")
-    reciprocity_memory: Unit = Field(
-        0.3, description="Weight of the latest round in perceived reciprocity (moving average)."
+    reciprocity_memory: Unit = coefficient(
+        0.3, "Weight of the latest round in perceived reciprocity (moving average).", 0.1, 0.6
     )
-    initial_reciprocity: Unit = Field(1.0, description="Perceived reciprocity when a contact opens.")
-    generosity: Unit = Field(1 / 3, description="Forgiveness probability of generous_tit_for_tat (Nowak-Sigmund 1/3).")
-    track_pull: Unit = Field(
-        0.3, description="Step toward the mediator's proposal of a participant who listens to the mediator."
+    initial_reciprocity: Unit = coefficient(1.0, "Perceived reciprocity when a contact opens.", 0.6, 1.0)
+    generosity: Unit = coefficient(
+        1 / 3, "Forgiveness probability of generous_tit_for_tat (Nowak-Sigmund 1/3).", 0.1, 0.5
     )
-    pressure_memory: Unit = Field(
-        0.3, description="Weight of the latest round in sidelining pressure (moving average)."
+    track_pull: Unit = coefficient(
+        0.3, "Step toward the mediator's proposal of a participant who listens to the mediator.", 0.1, 0.5
     )
-    sidelining_threshold: Unit = Field(
-        0.1, description="Default pressure at which an initiator opens an `auto` channel."
+    pressure_memory: Unit = coefficient(
+        0.3, "Weight of the latest round in sidelining pressure (moving average).", 0.1, 0.6
     )
-    exposure_trust_loss: Unit = Field(
-        0.3, description="Proportional trust each side loses in the other when a contact is exposed."
+    sidelining_threshold: Unit = coefficient(
+        0.1, "Default pressure at which an initiator opens an `auto` channel.", 0.05, 0.3
     )
-    exposure_patience_cut: Annotated[int, Field(ge=0)] = Field(
-        1, description="Rounds of patience an exposed channel loses."
+    exposure_trust_loss: Unit = coefficient(
+        0.3, "Proportional trust each side loses in the other when a contact is exposed.", 0.1, 0.5
     )
-    distance_aversion: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+    exposure_patience_cut: Annotated[int, Field(ge=0)] = coefficient(
+        1, "Rounds of patience an exposed channel loses.", 0, 2
+    )
+    distance_aversion: Annotated[float, Field(ge=0.0, le=3.0)] = coefficient(
         0.5,
-        description="Weight of the other's distance beyond one's latitude (salience-weighted mean over issues) in "
-        "the cost of listening and of keeping a back channel: arguments far outside latitude are not worth hearing.",
-        json_schema_extra={"plausible": [0.0, 1.5]},
+        "Weight of the other's distance beyond one's latitude (salience-weighted mean over issues) in the cost of "
+        "listening and of keeping a back channel: arguments far outside latitude are not worth hearing.",
+        0.0, 1.5,
     )
-    distrust_cost: Unit = Field(
+    distrust_cost: Unit = coefficient(
         0.3,
-        description="Cost of keeping a back channel with someone one distrusts: weight of (1 − trust) in the value "
-        "of continuing.",
-        json_schema_extra={"plausible": [0.0, 0.8]},
+        "Cost of keeping a back channel with someone one distrusts: weight of (1 − trust) in the value of continuing.",
+        0.0, 0.8,
     )
-    sidelining_worth: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+    sidelining_worth: Annotated[float, Field(ge=0.0, le=3.0)] = coefficient(
         1.0,
-        description="Worth of a back channel per unit of the side's sidelining pressure (what made the initiator "
-        "open it); adds to its chance of listening and its value of continuing.",
-        json_schema_extra={"plausible": [0.0, 2.0]},
+        "Worth of a back channel per unit of the side's sidelining pressure (what made the initiator open it); adds "
+        "to its chance of listening and its value of continuing.",
+        0.0, 2.0,
     )
-    wedge_worth: Unit = Field(
+    wedge_worth: Unit = coefficient(
         0.3,
-        description="Worth of a back channel per unit of the capability share the other's allies hold in its bloc "
-        "(a separate line splits the bloc, e.g. Russia talking to the UK apart from the EU).",
-        json_schema_extra={"plausible": [0.0, 1.0]},
+        "Worth of a back channel per unit of the capability share the other's allies hold in its bloc (a separate "
+        "line splits the bloc, e.g. Russia talking to the UK apart from the EU).",
+        0.0, 1.0,
     )
-    exposure_cost: Unit = Field(
-        0.2,
-        description="Cost, in the value of continuing, of a back channel that has become public (after `exposure`).",
-        json_schema_extra={"plausible": [0.0, 0.5]},
+    exposure_cost: Unit = coefficient(
+        0.2, "Cost, in the value of continuing, of a back channel that has become public (after `exposure`).", 0.0, 0.5
     )
-    perception_noise: Unit = Field(
+    perception_noise: Unit = coefficient(
         0.0,
-        description="Chance a side mistakes a round it was listened to for one it was not (Axelrod's noise; its "
-        "own random stream, so 0 leaves every other draw as it was).",
-        json_schema_extra={"plausible": [0.0, 0.2]},
+        "Chance a side mistakes a round it was listened to for one it was not (Axelrod's noise; its own random "
+        "stream, so 0 leaves every other draw as it was).",
+        0.0, 0.2,
     )
 
 

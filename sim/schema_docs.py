@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sim import schema
+from sim.ranges import field_range
 from sim.strategies import RECIPROCITY, SPEECH
 
 SECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
@@ -50,22 +51,14 @@ def _default(field) -> str:
     return f"`{field.default!r}`" if field.default is not None else "null"
 
 
-def _plausible(field) -> str:
-    """' (plausible lo–hi)': the range a sensitivity analysis samples, where the schema documents one."""
-    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    if "plausible" not in extra:
-        return ""
-    lo, hi = extra["plausible"]
-    return f" (plausible {lo:g}–{hi:g})"
-
-
 def markdown() -> str:
     """The whole reference, one table per section."""
     lines = [
         "# Scenario format reference",
         "",
         "Generated from `sim/schema.py` by `dipsim schema --markdown`; unknown keys are errors, numbers are in "
-        "[0, 1] unless a range is given.",
+        "[0, 1] unless a range is given. A *plausible* range is what a sensitivity design samples by default "
+        "(`dipsim sweep --vary dynamics.*`).",
         "",
     ]
     lines += [f"Event types (`events[].type`): {', '.join(f'`{t}`' for t in schema.EVENT_TYPES)}.", ""]
@@ -86,9 +79,12 @@ def markdown() -> str:
                 for m in field.metadata
                 if m.__class__.__name__ in ("Ge", "Le")
             ]
+            plausible = field_range(field)
+            if plausible is not None:
+                ranges.append(f"plausible {plausible[0]}–{plausible[1]}")
             kind = _type(field.annotation) + (f" ({', '.join(ranges)})" if ranges else "")
             desc = (field.description or "").replace("|", "\\|")
-            lines.append(f"| `{key}` | {kind} | {_default(field)}{_plausible(field)} | {desc} |")
+            lines.append(f"| `{key}` | {kind} | {_default(field)} | {desc} |")
         if model is schema.SpeechCoefficients:
             lines += [
                 "Defaults per style (the speech registry, `sim/strategies.py`):",
