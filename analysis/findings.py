@@ -62,6 +62,17 @@ def _range(field: Any) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
+BOOKKEEPING = {"reciprocity_memory", "initial_reciprocity", "exposure_patience_cut"}
+DECISION = {"distance_aversion", "distrust_cost", "sidelining_worth", "wedge_worth", "exposure_cost",
+            "perception_noise", "trust_sensitivity", "cost"}
+GROUPS = ("substantive", "decision weights", "bookkeeping", "other dynamics")
+
+
+def _group(name: str) -> str:
+    """A coefficient's group: the channel's bookkeeping, the weights of the decision model, or other dynamics."""
+    return "bookkeeping" if name in BOOKKEEPING else "decision weights" if name in DECISION else "other dynamics"
+
+
 def factors(base: Scenario, span: float) -> list[tuple[str, str, float, float, Callable[[dict, float], None]]]:
     """Every numeric dynamics coefficient, the channel's bookkeeping (patience, threshold), and the substantive
     inputs (positions, salience, capability, trust, openness, speech) of the baseline."""
@@ -72,16 +83,16 @@ def factors(base: Scenario, span: float) -> list[tuple[str, str, float, float, C
             continue
         lo, hi = _range(field)
         cast = (lambda v: int(round(v))) if isinstance(default, int) else float  # noqa: E731
-        out.append((f"dynamics.{name}", "dynamics", lo, hi, _set(("dynamics", name), cast)))
+        out.append((f"dynamics.{name}", _group(name), lo, hi, _set(("dynamics", name), cast)))
     for style in STYLES:
         for name, field in SpeechCoefficients.model_fields.items():
             lo, hi = SPEECH[style].cost_plausible if name == "cost" else _range(field)
-            out.append((f"dynamics.speech.{style}.{name}", "dynamics", lo, hi,
+            out.append((f"dynamics.speech.{style}.{name}", _group(name), lo, hi,
                         _set(("dynamics", "speech", style, name))))
     whole = lambda v: int(round(v))  # noqa: E731
-    out.append(("channels.0.patience", "dynamics", *_range(Channel.model_fields["patience"]),
+    out.append(("channels.0.patience", "bookkeeping", *_range(Channel.model_fields["patience"]),
                 _set(("channels", 0, "patience"), whole)))
-    out.append(("channels.0.threshold", "dynamics", *_range(Channel.model_fields["threshold"]),
+    out.append(("channels.0.threshold", "bookkeeping", *_range(Channel.model_fields["threshold"]),
                 _set(("channels", 0, "threshold"))))
 
     def around(x: float) -> tuple[float, float]:
@@ -128,11 +139,12 @@ def screening(trajectories: int, seeds: Sequence[int], span: float = SPANS[0], l
     res = analyze.analyze(problem, x, y, num_levels=levels, seed=1)
     mu = np.asarray(res["mu_star"])
     groups = np.array([f[1] for f in fs])
-    share = float(mu[groups == "substantive"].sum() / mu.sum())
+    shares = {g: float(mu[groups == g].sum() / mu.sum()) for g in GROUPS}
+    share = shares["substantive"]
     order = np.argsort(-mu)
     top = [(problem["names"][i], groups[i], float(mu[i])) for i in order[:12]]
     return {"factors": len(fs), "points": len(points), "runs": len(points) * n, "share": share, "top": top,
-            "substantive": int((groups == "substantive").sum()), "span": span}
+            "substantive": int((groups == "substantive").sum()), "span": span, "shares": shares}
 
 
 def _copy(data: Any) -> Any:
@@ -176,14 +188,19 @@ def markdown(levers: list[dict[str, Any]], screens: list[dict[str, Any]], comman
         "lifetime over the seeds. The channel is opened at round 0 in every point, so the screening measures how long "
         "it lives, not whether sidelining pressure opens it.",
         "",
-        f"**Substantive inputs carry {100 * screen['share']:.1f} % of Σμ\\*** (the rest: dynamics coefficients and "
-        "channel bookkeeping). The target of 40 % is "
+        f"**Substantive inputs carry {100 * screen['share']:.1f} % of Σμ\\*** (the rest: the decision model's weights, "
+        "the channel's bookkeeping and other dynamics). The target of 40 % is "
         + ("met." if screen["share"] >= 0.4 else "**not met** at this span: the weights of the decision model "
                                                   "(how much distrust, distance and worth count) lead the ranking."),
         "",
-        "| span of the substantive inputs | substantive share of Σμ\\* |",
-        "|---|---|",
-        *(f"| ± {x['span']} | {100 * x['share']:.1f} % |" for x in screens),
+        "| span of the substantive inputs | " + " | ".join(f"{g} share of Σμ\\*" for g in GROUPS) + " |",
+        "|---|" + "---|" * len(GROUPS),
+        *("| ± " + f"{x['span']} | " + " | ".join(f"{100 * x['shares'][g]:.1f} %" for g in GROUPS) + " |"
+          for x in screens),
+        "",
+        "Bookkeeping: the channel's `patience` and `threshold`, `reciprocity_memory`, `initial_reciprocity`, "
+        "`exposure_patience_cut`; decision weights: how much distrust, distance, worth, exposure and speech style "
+        "count (`sim/decisions.py`), and `trust_sensitivity`.",
         "",
         "Most influential factors at the first span:",
         "",
@@ -206,9 +223,22 @@ NOTES = [
     "relation would let a scenario say otherwise.",
     "- **Distance matters only beyond latitude.** Positions within a side's latitude cost nothing to hear; the "
     "baseline lifetime falls as Russia moves away from the UK only once the gap exceeds Russia's latitude (0.5).",
-    "- **A floor remains.** A channel that is hopeless from the first round still lives `patience` rounds at most "
-    "and about 1–3 at least: grievance per round is the shortfall below walking away as a share of it, so a deep "
-    "shortfall collapses a channel faster than `patience` rounds.",
+    "- **Grievance, not a count.** A round in which a side's value of continuing falls short of walking away adds "
+    "the shortfall as a share of `threshold`; the channel collapses when the sum reaches `patience`. A channel that "
+    "is hopeless from its first rounds collapses in fewer than `patience` rounds, one barely below the line lasts "
+    "many times longer — so how far below the line the state puts a side is what sets the lifetime.",
+    "- **The 40 % target for substantive inputs is not met.** The decision model's own weights (how much distrust, "
+    "distance, worth count: `distrust_cost`, `sidelining_worth`, `wedge_worth`, `distance_aversion`) carry about half "
+    "of Σμ\\* over their plausible ranges; the bookkeeping constants still about a fifth. The substantive share grows "
+    "with the uncertainty one grants the scenario's inputs (the span table). Narrower, better-founded ranges for the "
+    "decision weights would raise it; they are not narrowed here to reach a number.",
+    "- **Speech style now matters at every openness.** Before, at low openness the UK's style had no effect on "
+    "lifetime; now an ultimatum lowers Russia's chance of listening and its value of continuing "
+    "(`tests/sim/test_decisions.py::test_ultimatum_shortens_the_channel_against_respectful_at_every_openness`).",
+    "- **Ranges of `speech.STYLE.cost`.** The schema declares one plausible range (0–0.5) for the field, shared by "
+    "the three styles, and that is what `--vary dynamics.*` samples; this screening uses each style's own range from "
+    "the speech registry (respectful 0–0.05, assertive 0–0.15, ultimatum 0.15–0.5), since a respectful speech as "
+    "costly to hear as an ultimatum contradicts the style.",
 ]
 
 

@@ -12,8 +12,9 @@ intent is carried out and whether a side keeps a back channel. What a diplomat w
 
 A side's value of continuing a channel is its perceived reciprocity plus the channel's worth minus those costs
 (``continue_value``); it finds a round one-sided when that value is below the value of walking away (the
-channel's ``threshold``). With every new coefficient 0 both reduce to the plain rules (chance = openness ×
-(1 − s·(1 − trust)); one-sided when perceived reciprocity < threshold).
+channel's ``threshold``), and the shortfall adds to the channel's grievance (``grievance``), which collapses it on
+reaching ``patience``. With every new coefficient 0 the chance and the one-sided test reduce to the plain rules
+(chance = openness × (1 − s·(1 − trust)); one-sided when perceived reciprocity < threshold).
 """
 
 from __future__ import annotations
