@@ -24,7 +24,7 @@ from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
 from analysis.figures.tables import events_frame, key_facts, outcome_summary, story_lines
 from analysis.figures.trust import trust_figure
-from analysis.sweep_io import combine
+from analysis.sweep.io import combine
 
 MAX_DETAILED = 60  # above this many actors the trust heatmap and the network are skipped
 MAX_MENU = 40  # outcomes offered in a figure's menu (all of them stay in the tables)

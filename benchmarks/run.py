@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 
 import scenarios
-from analysis.backends import make_backend
-from analysis.designs import parse_vary
-from analysis.sweep import execute, start
-from analysis.sweep_plan import read_source, sweep_plan
-from analysis.sweep_tasks import EngineRunner
+from analysis.sweep.backends import make_backend
+from analysis.sweep.designs import parse_vary
+from analysis.sweep.execute import execute, start
+from analysis.sweep.plan import read_source, sweep_plan
+from analysis.sweep.tasks import EngineRunner
 from benchmarks.plain_mesa import run_plain
 from sim.engine import simulate
 from sim.loader import load_scenario

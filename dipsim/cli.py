@@ -9,11 +9,22 @@ import argparse
 import importlib
 import os
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from sim.errors import ScenarioError
 
-COMMANDS = ("run", "sweep", "compare", "validate", "schema", "dashboard", "forecast")
+# Every command: its module (imported only when that command is chosen) and the one line `dipsim --help` shows.
+# A new command is one row here plus a module with ``register(subparsers)`` (which sets ``handler``).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("dipsim.commands.run", "one run of a scenario, with its story"),
+    "sweep": ("dipsim.commands.sweep", "many runs over a design of values (streamed, resumable)"),
+    "compare": ("dipsim.commands.compare", "the same seeds through several scenarios, side by side"),
+    "validate": ("dipsim.commands.validate", "check scenario files; one line per problem"),
+    "schema": ("dipsim.commands.schema", "JSON Schema of the scenario format"),
+    "dashboard": ("dipsim.commands.dashboard", "rebuild the dashboard of a run, sweep or compare directory"),
+    "forecast": ("dipsim.commands.forecast", "Bueno de Mesquita's expected-utility forecast of an issue"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,11 +34,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen(argv: Sequence[str]) -> str | None:
+    """The command named on the command line (the first word not starting with '-'), if it is one we know."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in COMMANDS else None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only ``command``'s module is imported (the others are a name and a help line)."""
     parser = _Parser(prog="dipsim", description="Agent-based simulation of diplomatic negotiation.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name in COMMANDS:
-        importlib.import_module(f"dipsim.commands.{name}").register(sub)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    for name, (module, help_line) in COMMANDS.items():
+        if name == command:
+            importlib.import_module(module).register(sub)
+        else:
+            sub.add_parser(name, help=help_line)
     return parser
 
 
@@ -67,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout = _ReaderMayLeave(sys.stdout)  # type: ignore[assignment]
         except (OSError, ValueError):  # no real file behind it (a test's capture): leave it
             pass
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(chosen(argv)).parse_args(argv)
     try:
         return int(args.handler(args) or 0)
     except ScenarioError as e:

@@ -9,20 +9,17 @@ import mesa
 from sim.strategies import RECIPROCITY, SPEECH
 
 if TYPE_CHECKING:
-    from sim.model import DiplomacyModel
+    from sim.engine import Engine
 
 
 class StateAgent(mesa.Agent):
     """One actor (a state or bloc), a view onto row ``index`` of the engine's batch of one run."""
 
-    def __init__(self, model: DiplomacyModel, name: str, index: int):
+    def __init__(self, model: mesa.Model, engine: Engine, name: str, index: int):
         super().__init__(model)
+        self._engine = engine
         self.name = name
         self.index = index
-
-    @property
-    def _engine(self):
-        return self.model.engine
 
     @property
     def position(self) -> dict[str, float]:

@@ -237,15 +237,6 @@ def random_partners(keys: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(partner.T)
 
 
-def random_matching(keys: np.ndarray) -> np.ndarray:
-    """(R, N, N) bool: a random perfect matching per run from uniform keys (R, N); odd one out sits out."""
-    partner = random_partners(keys)
-    n, r = partner.shape
-    out = np.zeros((r, n, n), dtype=bool)
-    out[np.arange(r)[None, :], np.arange(n)[:, None], partner] = True
-    out[:, np.arange(n), np.arange(n)] = False
-    return out
-
 
 MEMORY = ("met", "opp_last", "my_last", "opp_ever_ignored", "ignored_streak", "reciprocity")  # State fields
 
@@ -268,24 +259,6 @@ def remember(pairs: Pairs | Matching, stored: dict[str, np.ndarray], seen: dict[
     pairs.put(stored["reciprocity"], update_reciprocity(seen["reciprocity"], contact, back, memory))
 
 
-def collapse_reason(ends: tuple[str, str], sides: list[bool], streaks: list[int], values: list[dict[str, float]],
-                    threshold: float, count: int) -> str:
-    """Why a back channel collapses: which side walked away from whom (by ``sides``), what tipped it (how long the
-    other did not listen, its trust, what the channel was worth to it, its costs), and for how long.
-
-    ``values[side]``: that side's ``reciprocity``, ``trust``, ``worth``, ``cost`` and ``total`` value of continuing.
-    """
-    parts = []
-    for side in (0, 1):
-        if sides[side]:
-            what = f"did not listen in {rounds(streaks[side])} in a row" if streaks[side] else "listened too rarely"
-            v = values[side]
-            seen = (f"perceived reciprocity {v['reciprocity']:.2f}, trust {v['trust']:.2f}, the channel worth "
-                    f"{v['worth']:.2f} to it, costs {v['cost']:.2f}: continuing {v['total']:.2f} < walking away "
-                    f"{threshold:.2f}")
-            parts.append(f"{ends[side]}: {ends[1 - side]} {what} ({seen})")
-    return "; ".join(parts) + f"; one-sided for {rounds(count)} in a row"
-
 
 def update_reciprocity(recip: np.ndarray, met: np.ndarray, heard: np.ndarray, memory: np.ndarray) -> np.ndarray:
     """i's perceived reciprocity of j: a moving average of whether j listened to i (``heard``), where they met.
@@ -298,6 +271,44 @@ def update_reciprocity(recip: np.ndarray, met: np.ndarray, heard: np.ndarray, me
     return recip
 
 
-def rounds(n: int) -> str:
-    """'1 round', '3 rounds'."""
-    return f"{n} round" if n == 1 else f"{n} rounds"
+def one_sided(recip: np.ndarray, ends: np.ndarray, threshold: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(C, R) bool each: the initiator / the other side perceives the other's reciprocity below the threshold.
+
+    ``recip``: runs-last (N, N, R); ``threshold``: (C, R).
+    """
+    a, b = ends[:, 0], ends[:, 1]
+    return recip[a, b] < threshold, recip[b, a] < threshold
+
+
+def count_streak(count: np.ndarray, talking: np.ndarray, bad: np.ndarray) -> None:
+    """One-sided rounds in a row, in place: +1 where a talking channel was one-sided, reset where it was not."""
+    count[talking] = np.where(bad[talking], count[talking] + 1, 0)
+
+
+def out_of_patience(is_open: np.ndarray, count: np.ndarray, patience: np.ndarray, cut: np.ndarray) -> np.ndarray:
+    """Open channels whose grievance (or count of one-sided rounds) reached ``patience`` (less what exposure cut; at
+    least 1): they collapse."""
+    return is_open & (count >= np.maximum(1, patience - cut))
+
+
+def unheard_code(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Who was not listened to when a channel collapsed: 1 the other side, 2 the initiator, 3 both."""
+    return first + 2 * second
+
+
+def pressed_open(pending: np.ndarray, pressure: np.ndarray, threshold: np.ndarray) -> np.ndarray:
+    """``opens: auto`` channels whose initiator's sidelining pressure reached its threshold."""
+    return pending & (pressure >= threshold)
+
+
+def mutual_trust(trust: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(R, C) the lower of the two sides' trust in each other (``trust`` runs-first (R, N, N))."""
+    a, b = ends[:, 0], ends[:, 1]
+    return np.minimum(trust[:, a, b], trust[:, b, a])
+
+
+def reopening(status: np.ndarray, closed: np.ndarray, may: np.ndarray, cooldown: np.ndarray, mutual: np.ndarray,
+              min_trust: np.ndarray, r: int) -> np.ndarray:
+    """Collapsed channels that reopen in round r: allowed to (``may``), cooled down, and mutual trust high enough."""
+    cooled = may & (r - closed >= cooldown)
+    return (status == COLLAPSED) & cooled & (mutual >= min_trust)

@@ -1,19 +1,19 @@
 """Persuasion and trust: pure functions over arrays (no Mesa, no pandas).
 
-The engine calls the pair kernels (``capability_factor_of``, ``move``, ``trust_after``) on arrays over directed
-pairs (listener i, speaker j), runs last (see ``sim.channels``). ``persuade`` and ``update_trust`` state the same
-rules on dense runs-first arrays (R runs, N actors, K issues; ``listen[r, i, j]``: i listened to j this round)
-and call those kernels, so the maths lives in one place.
+Arrays over directed pairs (listener i, speaker j), runs last (see ``sim.channels``): (P, R), positions (N, K, R).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.channels import Matching, Pairs
 from sim.strategies import ReciprocityRule, rule_groups
+
+if TYPE_CHECKING:
+    from sim.channels import Matching, Pairs
 
 
 @dataclass
@@ -60,24 +60,36 @@ def capability_factor_of(listener: np.ndarray, speaker: np.ndarray) -> np.ndarra
     return np.divide(2.0 * speaker, total, out=np.ones_like(total), where=total > 0)
 
 
-def capability_factor(capability: np.ndarray) -> np.ndarray:
-    """(R, N, N): speaker j's capability relative to the pair's mean; 1 when capabilities are equal."""
-    return capability_factor_of(capability[:, :, None], capability[:, None, :])
+
+def persuasion_weight(listen: np.ndarray, trust: np.ndarray, capability: np.ndarray, persuasion: np.ndarray,
+                      rate: np.ndarray) -> np.ndarray:
+    """(P, R) weight of the speaker's argument on the listener: listened × trust × relative capability × the
+    speaker's style × rate."""
+    return listen * trust * capability * persuasion * rate
 
 
-def persuasion_weights(
-    listen: np.ndarray, trust: np.ndarray, capability_factor: np.ndarray, persuasion_of_speaker: np.ndarray,
-    rate: np.ndarray,
-) -> np.ndarray:
-    """(R, N, N) weight of j's argument on i: listening × trust × relative capability × style × rate."""
-    return listen * trust * capability_factor * persuasion_of_speaker[:, None, :] * rate
+def learning_rate(update: str, rate: np.ndarray, track_pull: np.ndarray, mediated: list, pairs: int) -> np.ndarray:
+    """Each pair's rate: 1 for ``mean``; for ``step`` the learning rate, or ``track_pull`` where a mediator speaks."""
+    if update == "mean":
+        return np.array(1.0)
+    if not mediated:
+        return rate
+    out = np.broadcast_to(rate, (pairs, len(rate))).copy()
+    for _, rows, med in mediated:
+        out[rows] = np.where(med, track_pull, out[rows])
+    return out
 
 
 def move(
     pairs: Pairs | Matching, position: np.ndarray, heard: np.ndarray, weight: np.ndarray, movable: np.ndarray,
     latitude: np.ndarray, update: str,
 ) -> np.ndarray:
-    """New positions (N, K, R) after every listener weighs what it heard; the pair kernel of ``persuade``.
+    """New positions (N, K, R) after every listener weighs what it heard.
+
+    ``step``: i moves by Σ_j w_ij (heard − x_i) over arguments with gap < latitude, the total weight capped at 1
+    (Deffuant-Weisbuch with one partner, trust 1, salience 0). ``mean``: i moves to the weighted mean of itself
+    (weight 1) and the arguments with gap <= latitude (Hegselmann-Krause when all weights are 1). Either way the
+    move is scaled by ``movable`` (1 − salience): salience 1 never moves; positions stay in [0, 1].
 
     ``heard`` (P, K, R): what each pair's listener hears (the speaker's position, or a mediator's proposal);
     ``weight`` (P, R); ``latitude`` (P, 1, R): the listener's; ``movable``: 1 − salience. ``heard`` is overwritten.
@@ -97,34 +109,6 @@ def move(
     pull += position
     return unit(pull)
 
-
-def persuade(
-    position: np.ndarray,
-    weight: np.ndarray,
-    salience: np.ndarray,
-    latitude: np.ndarray,
-    update: str,
-    heard_instead: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
-) -> np.ndarray:
-    """New positions after every listener weighs what it heard.
-
-    i hears j's position on each issue, except where ``heard_instead = (runs, i, j, values)`` replaces it
-    (a mediator's proposal). ``step``: i moves by Σ_j w_ij (heard − x_i) over arguments with gap < latitude,
-    the total weight capped at 1 (Deffuant-Weisbuch with one partner, trust 1, salience 0). ``mean``: i moves
-    to the weighted mean of itself (weight 1) and the arguments with gap <= latitude (Hegselmann-Krause when all
-    weights are 1). Either way the move is scaled by (1 − salience): salience 1 never moves, positions stay in [0, 1].
-    """
-    n = position.shape[1]
-    pairs = Pairs(n, np.ones((n, n), dtype=bool))
-    pos = np.moveaxis(position, 0, -1)
-    heard = pairs.speaker(pos)
-    if heard_instead is not None:
-        runs, i, j, values = heard_instead
-        heard[pairs.index[i, j], :, runs] = values
-    lat = pairs.listener(latitude.T)[:, None, :]
-    w = pairs.gather(np.ascontiguousarray(weight.transpose(2, 1, 0)))
-    new = move(pairs, pos, heard, w, 1.0 - np.moveaxis(salience, 0, -1), lat, update)
-    return np.ascontiguousarray(np.moveaxis(new, -1, 0))
 
 
 def trust_after(
@@ -146,17 +130,6 @@ def kept_when_ignored(loss: np.ndarray, fall_of_speaker: np.ndarray) -> np.ndarr
     return 1.0 - np.clip(loss * fall_of_speaker, 0.0, 1.0)
 
 
-def update_trust(
-    trust: np.ndarray,
-    met: np.ndarray,
-    listen: np.ndarray,
-    fall_of_speaker: np.ndarray,
-    penalty_of_speaker: np.ndarray,
-    gain: np.ndarray,
-    loss: np.ndarray,
-) -> np.ndarray:
-    """i's trust in j after a meeting: up when j listened, down when j ignored i (softened by j's style),
-    down again by j's style penalty (ultimatums). Multiplicative, so trust stays in [0, 1]."""
-    listened = listen.transpose(0, 2, 1)  # listened[r, i, j]: j listened to i
-    keep = kept_when_ignored(loss[:, None, None], fall_of_speaker[:, None, :])
-    return trust_after(trust, met, listened, keep, 1.0 - penalty_of_speaker[:, None, :], gain[:, None, None])
+def trust_fixed(gain: np.ndarray, loss: np.ndarray, fall: np.ndarray, penalty: np.ndarray) -> bool:
+    """Whether trust can never move: no gain, no loss from being ignored, no style penalty."""
+    return bool((gain == 0).all() and (loss * fall == 0).all() and (penalty == 0).all())

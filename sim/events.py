@@ -1,45 +1,64 @@
 """Scheduled shocks (exposure, strategy change, shift, track membership, opening/closing contacts).
 
-Each handler applies one scenario event to the runs that have it and returns the human-readable reason
-that goes into the event log. Adding an event type: a schema class, a handler here, a row in HANDLERS.
+A handler sees a narrow interface (``World``: the state, the parameters and the structure of the batch), applies
+one scenario event to the runs that have it and returns an ``Effect``: the reason that goes into the event log, and
+the back channel it opens or closes, which the engine carries out. Adding an event type: a schema class, a handler
+here, a row in HANDLERS.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from sim.compile import Params, Structure
+from sim.state import State
 from sim.strategies import RECIPROCITY_CODES, SPEECH_CODES
 
-if TYPE_CHECKING:
-    from sim.engine import Engine
+
+@dataclass(frozen=True)
+class World:
+    """What an event may change (state, parameters) and read (structure)."""
+
+    state: State
+    params: Params
+    structure: Structure
 
 
-def _channel(eng: Engine, pair: list[str]) -> int:
-    return eng.channel_index(pair)
+@dataclass(frozen=True)
+class Effect:
+    """What a handler did, for the log, and the channel the engine opens or closes for it."""
+
+    reason: str
+    opens: int | None = None  # channel index
+    closes: int | None = None
 
 
-def exposure(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
-    c = _channel(eng, ev.channel)
-    a, b = eng.structure.channel_ends[c]
-    keep = 1.0 - eng.params.dyn["exposure_trust_loss"][runs]
-    s = eng.state
+def channel_of(st: Structure, pair: Sequence[str]) -> int:
+    """Index of the back channel between two actors (in either order)."""
+    key = frozenset(pair)
+    return next(c for c, b in enumerate(st.channel_between) if frozenset(b) == key)
+
+
+def exposure(w: World, ev, runs: np.ndarray) -> Effect:
+    c = channel_of(w.structure, ev.channel)
+    a, b = w.structure.channel_ends[c]
+    keep = 1.0 - w.params.dyn["exposure_trust_loss"][runs]
+    s = w.state
     s.trust[runs, a, b] *= keep
     s.trust[runs, b, a] *= keep
-    cut = eng.params.dyn["exposure_patience_cut"][runs].astype(np.int64)
+    cut = w.params.dyn["exposure_patience_cut"][runs].astype(np.int64)
     s.ch_patience_cut[runs, c] += cut
     s.ch_exposed[runs, c] = True
-    return (
-        f"the {eng.structure.channel_labels[c]} contact became public: each side's trust in the other falls by "
-        f"{100 * (1 - keep[0]):.0f}% and patience shrinks by {cut[0]} round(s)"
-    )
+    return Effect(f"the {w.structure.channel_labels[c]} contact became public: each side's trust in the other falls by "
+                  f"{100 * (1 - keep[0]):.0f}% and patience shrinks by {cut[0]} round(s)")
 
 
-def set_strategy(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
-    i = eng.actor_index(ev.actor)
-    p = eng.params
+def set_strategy(w: World, ev, runs: np.ndarray) -> Effect:
+    i = w.structure.actors.index(ev.actor)
+    p = w.params
     changes = ev.strategy.model_dump(exclude_none=True)
     for key, value in changes.items():
         if key == "speaking":
@@ -49,39 +68,36 @@ def set_strategy(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
         else:
             getattr(p, key)[runs, i] = value
     said = ", ".join(f"{k} {v}" for k, v in changes.items())
-    return f"{ev.actor} changes strategy: {said}"
+    return Effect(f"{ev.actor} changes strategy: {said}")
 
 
-def shift(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
-    i, k = eng.actor_index(ev.actor), eng.structure.issues.index(ev.issue)
-    pos = eng.state.position
+def shift(w: World, ev, runs: np.ndarray) -> Effect:
+    i, k = w.structure.actors.index(ev.actor), w.structure.issues.index(ev.issue)
+    pos = w.state.position
     pos[runs, i, k] = np.clip(pos[runs, i, k] + ev.by, 0.0, 1.0)
-    return f"{ev.actor} shifts its position on {ev.issue} by {ev.by:+g}"
+    return Effect(f"{ev.actor} shifts its position on {ev.issue} by {ev.by:+g}")
 
 
 def _membership(seated: bool) -> Callable:
-    def handler(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
-        t = eng.structure.track_names.index(ev.track)
-        eng.state.members[runs, t, eng.actor_index(ev.actor)] = seated
-        return f"{ev.actor} {'joins' if seated else 'leaves'} {ev.track}"
+    def handler(w: World, ev, runs: np.ndarray) -> Effect:
+        t = w.structure.track_names.index(ev.track)
+        w.state.members[runs, t, w.structure.actors.index(ev.actor)] = seated
+        return Effect(f"{ev.actor} {'joins' if seated else 'leaves'} {ev.track}")
 
     return handler
 
 
-def open_channel(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
-    c = _channel(eng, ev.channel)
-    eng.open_channels(runs, np.full(len(runs), c), r, kind=None)
-    return f"the {eng.structure.channel_labels[c]} back channel is opened"
+def open_channel(w: World, ev, runs: np.ndarray) -> Effect:
+    c = channel_of(w.structure, ev.channel)
+    return Effect(f"the {w.structure.channel_labels[c]} back channel is opened", opens=c)
 
 
-def close_channel(eng: Engine, ev, runs: np.ndarray, r: int) -> str:
-    c = _channel(eng, ev.channel)
-    reason = f"the {eng.structure.channel_labels[c]} back channel is closed by decision"
-    eng.close_channels(runs, np.full(len(runs), c), r, reason, collapsed=False, log=False)
-    return reason
+def close_channel(w: World, ev, runs: np.ndarray) -> Effect:
+    c = channel_of(w.structure, ev.channel)
+    return Effect(f"the {w.structure.channel_labels[c]} back channel is closed by decision", closes=c)
 
 
-HANDLERS: dict[str, Callable] = {
+HANDLERS: dict[str, Callable[[World, object, np.ndarray], Effect]] = {
     "exposure": exposure,
     "set_strategy": set_strategy,
     "shift": shift,

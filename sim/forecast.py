@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.errors import Problem, ScenarioError
-from sim.forecast_offers import play_round
+from sim.forecast_offers import OFFER_RULES, play_round
 
 if TYPE_CHECKING:
     from sim.schema import Scenario
@@ -60,6 +60,7 @@ class ForecastResult:
     risk: np.ndarray  # (rounds, n) risk exponents r_i used in each round
     offers: list[list[Offer]] = field(default_factory=list)  # offers accepted in rounds 1..rounds
     stable_at: int | None = None  # first row from which positions no longer change (by more than tol), if any
+    offer_rule: str = OFFER_RULES[0]  # how a receiver picks among compromises (sim.forecast_offers)
 
     @property
     def final(self) -> dict[str, float]:
@@ -112,6 +113,7 @@ def forecast(
     q: float = 1.0,
     t: float = 1.0,
     tol: float = 1e-9,
+    offer_rule: str = OFFER_RULES[0],
 ) -> ForecastResult:
     """Run BDM's expected-utility model for up to ``rounds`` rounds; stop early once positions are stable.
 
@@ -121,10 +123,13 @@ def forecast(
     nobody challenges, ``t`` the chance that a change without challenge is for the better (Scholz: q = t = 1).
     Once a round moves no position by more than ``tol`` the state is a fixed point (each round is a
     deterministic function of the positions): ``stable_at`` is the row it was first reached, and the later
-    rounds are not recomputed but repeat it, with empty offer lists.
+    rounds are not recomputed but repeat it, with empty offer lists. ``offer_rule`` is ``scholz`` (Scholz's
+    code, the default) or ``least-movement`` (see ``sim.forecast_offers``).
     """
     if rounds < 0:
         raise ValueError(f"rounds must be >= 0, got {rounds}")
+    if offer_rule not in OFFER_RULES:
+        raise ValueError(f"unknown offer rule {offer_rule!r}; expected one of {', '.join(OFFER_RULES)}")
     c, x, s = _checked(actors, capability, position, salience)
     if s.max() > 1:
         s = s / s.max()
@@ -138,7 +143,7 @@ def forecast(
             risks.append(np.ones_like(x) if not risks else risks[-1])
             moves.append([])
             continue
-        new, r, accepted = play_round(positions[-1], c, s, span, weighted_median(positions[-1], w), q, t)
+        new, r, accepted = play_round(positions[-1], c, s, span, weighted_median(positions[-1], w), q, t, offer_rule)
         positions.append(new)
         risks.append(r)
         moves.append([Offer(actors[m.actor], actors[m.partner], m.kind, m.position) for m in accepted])
@@ -153,6 +158,7 @@ def forecast(
         risk=np.array(risks).reshape(rounds, len(actors)),
         offers=moves,
         stable_at=stable_at,
+        offer_rule=offer_rule,
     )
 
 

@@ -17,9 +17,12 @@ follow Scholz's own code as documented by public ports of it (jmckib's ``bdm-sch
   ``E^i(j, i) > E^i(i, j) > 0``; *compromise* when ``E^i(j, i) > 0 > E^i(i, j)`` and
   ``E^i(j, i) > |E^i(i, j)|`` (i moves the share ``|E^i(i, j)| / E^i(j, i)`` of the way to x_j);
   *capitulation* when ``E^i(j, i) > 0 > E^i(i, j)`` and ``|E^i(i, j)| >= E^i(j, i)`` (i moves to x_j);
-- i accepts a confrontation if it has one, else a compromise, else a capitulation, and within that kind the
-  offer that moves it least (ties: the proposer listed first). The kind order is Scholz's code; it is what
-  reproduces the published first round of the EC car-emissions case.
+- i accepts a confrontation if it has one, else a compromise, else a capitulation (Scholz's order; it is what
+  reproduces the published first round of the EC car-emissions case). Within a kind it takes the offer that
+  moves it least, except for compromises under the ``scholz`` rule (the default): there, as in Scholz's code,
+  it takes the offer with the smallest ``(|E^i(i,j)| x_i + |E^i(j,i)| x_j) / (|E^i(i,j)| + |E^i(j,i)|)``.
+  Only that rule reproduces the reference trajectory after round 3. ``least-movement`` applies the paper's
+  wording (least movement) to compromises too. Ties: the proposer listed first.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 KINDS = ("confrontation", "compromise", "capitulation")
+OFFER_RULES = ("scholz", "least-movement")  # the first is the default
 
 
 @dataclass(frozen=True)
@@ -92,43 +96,74 @@ def risk_exponents(
     return (1 - big_r / 3) / (1 + big_r / 3)
 
 
-def offers(x: np.ndarray, e: np.ndarray) -> list[tuple[int, int, str, float]]:
-    """Every offer (receiver i, proposer j, kind, i's new position), as i judges ``E^i(i,j), E^i(j,i)``."""
+@dataclass(frozen=True)
+class Candidate:
+    """An offer receiver i could accept from proposer j: its kind, i's new position and i's two estimates."""
+
+    actor: int
+    partner: int
+    kind: str
+    position: float
+    mine: float  # E^i(i, j): i's expected utility of challenging j, as i sees it
+    theirs: float  # E^i(j, i): j's expected utility of challenging i, as i sees it
+
+
+def offers(x: np.ndarray, e: np.ndarray) -> list[Candidate]:
+    """Every offer receiver i has from a proposer j, as i judges ``E^i(i,j), E^i(j,i)``."""
     out = []
     n = x.size
     for i in range(n):
         for j in range(n):
             if i == j or x[i] == x[j]:
                 continue
-            mine, theirs = e[i, i, j], e[i, j, i]
+            mine, theirs = float(e[i, i, j]), float(e[i, j, i])
             if theirs > mine > 0:
-                out.append((i, j, "confrontation", float(x[j])))
+                out.append(Candidate(i, j, "confrontation", float(x[j]), mine, theirs))
             elif theirs > 0 > mine and theirs > -mine:
-                out.append((i, j, "compromise", float(x[i] + (x[j] - x[i]) * (-mine / theirs))))
+                position = float(x[i] + (x[j] - x[i]) * (-mine / theirs))
+                out.append(Candidate(i, j, "compromise", position, mine, theirs))
             elif theirs > 0 > mine:
-                out.append((i, j, "capitulation", float(x[j])))
+                out.append(Candidate(i, j, "capitulation", float(x[j]), mine, theirs))
     return out
 
 
-def choose(x: np.ndarray, candidates: list[tuple[int, int, str, float]]) -> list[Move]:
-    """Each receiver's accepted offer: the first kind in ``KINDS`` it has, least movement within it."""
+def _scholz_compromise_key(c: Candidate, x: np.ndarray) -> float:
+    """Scholz's ranking of compromises: the two current positions weighted by ``|E^i(i,j)|`` and ``|E^i(j,i)|``."""
+    mine, theirs = abs(c.mine), abs(c.theirs)
+    return (mine * x[c.actor] + theirs * x[c.partner]) / (mine + theirs)
+
+
+def choose(x: np.ndarray, candidates: list[Candidate], rule: str = OFFER_RULES[0]) -> list[Move]:
+    """Each receiver's accepted offer: the first kind in ``KINDS`` it has, then the best of that kind by ``rule``."""
+    if rule not in OFFER_RULES:
+        raise ValueError(f"unknown offer rule {rule!r}; expected one of {', '.join(OFFER_RULES)}")
     moves = []
-    for i in sorted({c[0] for c in candidates}):
-        mine = [c for c in candidates if c[0] == i]
-        kind = next(k for k in KINDS if any(c[2] == k for c in mine))
-        best = min((c for c in mine if c[2] == kind), key=lambda c: (abs(c[3] - x[i]), c[1]))
-        moves.append(Move(i, best[1], kind, best[3]))
+    for i in sorted({c.actor for c in candidates}):
+        mine = [c for c in candidates if c.actor == i]
+        kind = next(k for k in KINDS if any(c.kind == k for c in mine))
+        if kind == "compromise" and rule == "scholz":
+            best = min((c for c in mine if c.kind == kind), key=lambda c: (_scholz_compromise_key(c, x), c.partner))
+        else:
+            best = min((c for c in mine if c.kind == kind), key=lambda c: (abs(c.position - x[i]), c.partner))
+        moves.append(Move(i, best.partner, kind, best.position))
     return moves
 
 
 def play_round(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, span: float, mu: float, q: float, t: float
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    span: float,
+    mu: float,
+    q: float,
+    t: float,
+    rule: str = OFFER_RULES[0],
 ) -> tuple[np.ndarray, np.ndarray, list[Move]]:
     """One round from positions ``x``: the risk exponents, the accepted moves, and the new positions."""
     w = c * s
     r = risk_exponents(x, w, s, span, mu, q, t)
     e = expected_utilities(x, s, r, win_probability(x, w, r, span), span, mu, q, t)
-    moves = choose(x, offers(x, e))
+    moves = choose(x, offers(x, e), rule)
     new = x.copy()
     for m in moves:
         new[m.actor] = m.position

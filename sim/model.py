@@ -20,21 +20,21 @@ from sim.engine import Engine
 from sim.loader import load_scenario
 from sim.result import BatchResult
 from sim.schema import Scenario
+from sim.seeding import default_seed
 
 
 class DiplomacyModel(mesa.Model):
     """States negotiating over issues; one ``step()`` is one round (a diplomatic week)."""
 
     def __init__(self, scenario: Scenario, *, rng: int | None = None):
-        if rng is None:
-            rng = scenario.seed if scenario.seed is not None else 0
-        if not isinstance(rng, (int, np.integer)):
+        if rng is not None and not isinstance(rng, (int, np.integer)):
             raise TypeError("rng must be an integer seed, so the run can be reproduced by the batch engine")
+        rng = default_seed(rng, scenario.seed)
         super().__init__(rng=int(rng))
         self.spec = scenario  # `scenario` is Mesa's own (experimental) attribute
         self.engine = Engine(scenario, [int(rng)], record=True)
         for index, name in enumerate(self.engine.structure.actors):
-            StateAgent(self, name, index)
+            StateAgent(self, self.engine, name, index)
         self.datacollector = mesa.DataCollector(
             model_reporters={
                 "agreement": lambda m: bool(m.engine.state.agreement_round[0] >= 0),

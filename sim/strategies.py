@@ -126,15 +126,29 @@ def intent_of(groups: list[tuple[ReciprocityRule, np.ndarray | None]], h: Histor
     return out
 
 
-def decide_intent(codes: np.ndarray, h: History) -> np.ndarray:
-    """Intent to listen of every i toward every j, each i following its own rule.
 
-    ``codes`` has shape (runs, actors): the reciprocity code of each actor (the listener i of ``h[r, i, j]``);
-    or any shape that broadcasts against the history (the engine passes one code per pair and run).
-    """
-    if codes.ndim == h.met.ndim - 1:
-        codes = codes[..., None]
-    return intent_of(rule_groups(codes), h)
+def listening(contact: np.ndarray, intent: np.ndarray, coins: np.ndarray | None, chance: np.ndarray | None,
+              ally_always: np.ndarray) -> np.ndarray:
+    """Who listens: in contact and intending to (``intent_of``), carried out with ``chance``
+    (``sim.decisions.listen_chance``) against ``coins`` (None: that chance is exactly 1); allies always."""
+    listen = contact & intent
+    if coins is not None:
+        listen &= coins < chance
+    listen |= contact & ally_always
+    return listen
+
+
+def any_stochastic(codes: np.ndarray) -> bool:
+    """Whether any actor follows a rule that draws (so the round needs its draws)."""
+    used = np.bincount(codes.ravel(), minlength=len(RECIPROCITY)) > 0
+    return bool(np.array([rule.stochastic for rule in RECIPROCITY.values()])[used].any())
+
+
+def chance_matters(openness: np.ndarray, sensitivity: np.ndarray, distance: bool = False,
+                   style_cost: np.ndarray | float = 0.0) -> bool:
+    """Whether listening is ever left to chance (so the round needs its coins): openness below 1, distrust, distance
+    or a costly style lowering the chance (``sim.decisions.listen_chance``)."""
+    return bool((openness < 1).any() or (sensitivity > 0).any() or distance or (np.asarray(style_cost) > 0).any())
 
 
 @dataclass(frozen=True)

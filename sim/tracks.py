@@ -1,8 +1,6 @@
 """Multilateral tracks: the mediator's proposal, agreement and the sidelining pressure of those left out.
 
-Pure functions. The engine's kernels work runs last (T tracks, N actors, K issues, R runs): ``weights_of``,
-``proposal_of``, ``deviation``, ``agreement_of``, ``gap_of``. ``proposal`` and ``sidelining_gap`` state the
-same rules on runs-first arrays and call them.
+Pure functions over arrays runs last (T tracks, N actors, K issues, R runs).
 """
 
 from __future__ import annotations
@@ -57,15 +55,6 @@ def proposal_of(weights: np.ndarray, total: np.ndarray, position: np.ndarray) ->
     return (weights * position[None]).sum(axis=1) / total
 
 
-def proposal(position: np.ndarray, capability: np.ndarray, salience: np.ndarray, members: np.ndarray) -> np.ndarray:
-    """(R, T, K) capability × salience-weighted mean position of each track's participants.
-
-    Bueno de Mesquita's forecast rule; where every participant's salience is 0, capability alone weighs.
-    """
-    last = (np.moveaxis(a, 0, -1) for a in (capability, salience, members, position))
-    cap, sal, mem, pos = last
-    return np.moveaxis(proposal_of(*weights_of(cap, sal, mem), pos), -1, 0)
-
 
 def deviation(position: np.ndarray, prop: np.ndarray) -> np.ndarray:
     """(T, N, K, R) distance of each actor's position from each track's proposal."""
@@ -86,10 +75,15 @@ def gap_of(dev: np.ndarray, salience: np.ndarray, members: np.ndarray, is_active
     return np.where(left_out, dist, 0.0).max(axis=0, initial=0.0)
 
 
-def sidelining_gap(
-    position: np.ndarray, salience: np.ndarray, prop: np.ndarray, members: np.ndarray, is_active: np.ndarray
-) -> np.ndarray:
-    """(R, N) how much each actor loses by being outside active tracks: the largest salience-weighted
-    mean distance between its position and a proposal it has no seat to shape (0 when seated everywhere)."""
-    pos, sal, pr, mem, act = (np.moveaxis(a, 0, -1) for a in (position, salience, prop, members, is_active))
-    return np.moveaxis(gap_of(deviation(pos, pr), sal, mem, act), -1, 0)
+def pressure_after(pressure: np.ndarray, gap: np.ndarray, memory: np.ndarray) -> np.ndarray:
+    """Sidelining pressure (N, R): a moving average of the gap (``gap_of``) with weight ``memory`` on the new round."""
+    return (1 - memory) * pressure + memory * gap
+
+
+def heard(pairs: Pairs | Matching, position: np.ndarray, proposal: np.ndarray, mediated: list) -> np.ndarray:
+    """(P, K, R) what each pair's listener hears: the speaker's position, or the proposal where a track's mediator
+    speaks to a seated participant (``mediation``)."""
+    out = pairs.speaker(position)
+    for t, rows, med in mediated:
+        out[rows] = np.where(med[:, None, :], proposal[t][None], out[rows])
+    return out

@@ -23,8 +23,10 @@ def current():
 
 def test_the_goldens_cover_every_shipped_scenario_and_a_2000_run_sweep():
     names = {key.split("@")[0] for key in GOLDEN["runs"]}
-    assert {"article_baseline.yaml", "uk_listens.yaml", "validation/deffuant.yaml"} <= names
-    assert names == {p.relative_to(make_golden.SCENARIOS).as_posix() for p in make_golden.scenario_files()}
+    assert {"article_baseline.yaml", "uk_listens.yaml", "validation/deffuant.yaml", "extra/every_event.yaml"} <= names
+    assert names == {make_golden.name_of(p) for p in make_golden.scenario_files()}
+    kinds = {e["kind"] for run in GOLDEN["runs"].values() for e in run["events"]}
+    assert {"channel_reopened", "open_channel", "close_channel", "leave_track", "exposure", "agreement"} <= kinds
     assert GOLDEN["sweep"]["rows"] == 2000
 
 

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.compare import format_table, key_columns, summarize
-from analysis.designs import DesignError
-from analysis.sweep_plan import check_counts, compare_plan, read_source
+from analysis.sweep.designs import DesignError
+from analysis.sweep.launch import launch
+from analysis.sweep.setup import COMPARE_SEEDS, new_compare
 from dipsim.commands._common import scenario_path
-from dipsim.commands.sweep import add_backend_flags, batch_size, launch, source_seed, stamp
+from dipsim.commands._sweep_flags import add_backend_flags, request_of
 from sim.errors import ScenarioError
 
-DEFAULT_SEEDS = 100
+DEFAULT_SEEDS = COMPARE_SEEDS
 HELP = f"""Run the same seeds through several scenarios and compare their outcomes.
 
 Writes to --out: runs.parquet (one row per run, with a `scenario` column), manifest.json (kind
@@ -42,15 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, runner: object = None) -> int:
     try:
-        check_counts(args.seeds, args.batch_size, None)
-        sources = [read_source(scenario_path(s)) for s in args.scenarios]
-        first = source_seed(sources[0])
-        root = args.seed if args.seed is not None else (first if first is not None else 0)
-        plan = compare_plan(sources, args.seeds, root)
-        plan.batch_size = batch_size(args, plan)
-        plan.keep_rounds = args.keep_rounds
-        out = Path(args.out) if args.out else Path("out") / f"compare-{stamp()}"
-        code = launch(plan, out, args, new=True, runner=runner)
+        request = request_of(args)
+        plan, out = new_compare([scenario_path(s) for s in args.scenarios], request)
+        code = launch(plan, out, request, new=True, runner=runner)
     except (DesignError, ScenarioError) as e:
         print(str(e), file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from typing import Any
 
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.forecast import ForecastInput, ForecastResult, forecast, from_scenario, read_csv
+from sim.forecast_offers import OFFER_RULES
 
 KIND_TEXT = {"confrontation": "loses to", "compromise": "compromises with", "capitulation": "capitulates to"}
 
@@ -36,6 +37,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", type=Path, metavar="FILE", help="a .csv table or a scenario .yaml")
     p.add_argument("--issue", metavar="NAME", help="the scenario issue to forecast (a label for a CSV)")
     p.add_argument("--rounds", type=_rounds, default=10, metavar="N", help="most rounds to play (default 10)")
+    p.add_argument(
+        "--offer-rule",
+        choices=OFFER_RULES,
+        default=OFFER_RULES[0],
+        help="which compromise an actor accepts: scholz (Scholz's code; reproduces the published EC trajectory) "
+        "or least-movement (the one moving it least, as the paper words it); default scholz",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
     p.set_defaults(handler=run)
 
@@ -73,6 +81,7 @@ def _as_json(file: Path, results: dict[str, ForecastResult]) -> dict[str, Any]:
                 "positions": r.positions.tolist(),
                 "offers": [[vars(o) for o in rnd] for rnd in r.offers],
                 "stable_at": r.stable_at,
+                "offer_rule": r.offer_rule,
                 "final": r.final,
             }
             for issue, r in results.items()
@@ -82,7 +91,7 @@ def _as_json(file: Path, results: dict[str, ForecastResult]) -> dict[str, Any]:
 
 def _table(issue: str, r: ForecastResult) -> list[str]:
     """The round-by-round median, mean and moves, then the final positions, as text lines."""
-    head = f"issue {issue}: {len(r.actors)} actors, {len(r.offers)} rounds (Q = T = 1)"
+    head = f"issue {issue}: {len(r.actors)} actors, {len(r.offers)} rounds (Q = T = 1, offer rule {r.offer_rule})"
     lines = [head, "round    median      mean  moves"]
     for k in range(r.positions.shape[0]):
         done = r.offers[k - 1] if k else []
@@ -104,7 +113,10 @@ def run(args: argparse.Namespace) -> int:
     results = {}
     for issue, data in _inputs(args).items():
         try:
-            results[issue] = forecast(data.actors, data.capability, data.position, data.salience, rounds=args.rounds)
+            results[issue] = forecast(
+                data.actors, data.capability, data.position, data.salience, rounds=args.rounds,
+                offer_rule=args.offer_rule,
+            )
         except ValueError as e:
             raise ScenarioError([Problem(str(args.file), 1, 1, (issue,), str(e))]) from e
     if args.json:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from analysis.dashboard import write_dashboard
 from analysis.outputs import write_run
 from dipsim.commands._common import progress, scenario_path
 from sim.engine import Engine
 from sim.loader import load_scenario
+from sim.seeding import default_seed
 
 HELP = """Run one scenario (default: the built-in article baseline) and tell its story.
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     path = scenario_path(args.scenario)
     overrides = list(args.set) + ([f"rounds={args.rounds}"] if args.rounds is not None else [])
     sc = load_scenario(path, overrides)
-    seed = args.seed if args.seed is not None else (sc.seed if sc.seed is not None else 0)
+    seed = default_seed(args.seed, sc.seed)
     engine = Engine(sc, [seed], record=True)
     with progress(sc.rounds, "rounds") as bar:
         res = engine.run(bar.update)
@@ -49,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     written = ["summary.json", f"rounds.{args.format}", "events.jsonl"]
     if not args.no_dashboard:
+        from analysis.dashboard import write_dashboard  # imported here: plotly only when a dashboard is drawn
+
         write_dashboard(out)
         written.append("dashboard.html")
     print(f"outputs: {out}/ ({', '.join(written)})")

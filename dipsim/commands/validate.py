@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _sweep_problems(doc: Document, overrides: list[str]) -> list[Problem] | None:
     """Problems of a sweep file and of the scenario it names; None when ``doc`` is not a sweep file."""
     try:
-        from analysis.sweepfile import is_sweep_data, parse_sweep
+        from analysis.sweep.file import is_sweep_data, parse_sweep
     except ImportError:  # pragma: no cover - sweeps not installed: every file is a scenario
         return None
     if not is_sweep_data(doc.data):

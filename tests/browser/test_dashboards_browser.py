@@ -95,9 +95,9 @@ def test_probe_catches_errors_dialogs_and_network(render_page: Callable, tmp_pat
 def test_real_compare_with_missing_outcomes_renders(render_page: Callable, tmp_path: Path) -> None:
     """A compare of scenarios with and without a back channel (nullable outcome columns) renders every figure."""
     import scenarios
-    from analysis.backends import SerialBackend
-    from analysis.sweep import execute, start
-    from analysis.sweep_plan import compare_plan, read_source
+    from analysis.sweep.backends import SerialBackend
+    from analysis.sweep.execute import execute, start
+    from analysis.sweep.plan import compare_plan, read_source
 
     plan = compare_plan([read_source(scenarios.builtin(n)) for n in ("no_back_channel.yaml", "uk_listens.yaml")],
                         12, 1, 10)

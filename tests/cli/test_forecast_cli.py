@@ -15,9 +15,8 @@ HAS_LOADER = importlib.util.find_spec("sim.loader") is not None
 
 
 @pytest.fixture
-def main(monkeypatch):
-    """`dipsim.cli.main` with only the forecast command registered (other commands may not exist yet)."""
-    monkeypatch.setattr(dipsim.cli, "COMMANDS", ("forecast",))
+def main():
+    """`dipsim.cli.main` (it imports only the chosen command's module)."""
     return dipsim.cli.main
 
 
@@ -32,6 +31,30 @@ def test_table(main, capsys):
     assert "Luxembourg loses to Belgium -> 7;" in lines[3]
     assert "Ireland loses to Luxembourg -> 4" in lines[3]
     assert any(line.split()[:2] == ["Netherlands", "4.0000"] for line in lines)
+
+
+def test_offer_rule_default_and_least_movement(main, capsys):
+    assert main(["forecast", str(EC), "--rounds", "4"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("(Q = T = 1, offer rule scholz)")
+    assert lines[6].split()[0] == "4" and lines[6].split()[2] == "7.3581"
+    assert "Belgium compromises with Netherlands -> 4.80088" in lines[6]
+    assert main(["forecast", str(EC), "--rounds", "4", "--offer-rule", "least-movement", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)["issues"]["ec_emissions"]
+    assert r["offer_rule"] == "least-movement"
+    assert round(r["mean"][4], 4) == 7.6039
+    assert {o["actor"]: o["partner"] for o in r["offers"][3]}["Belgium"] == "France"
+
+
+def test_bad_offer_rule_one_line_exit_2(main, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["forecast", str(EC), "--offer-rule", "nearest"])
+    assert e.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.splitlines()) == 1
+    assert "--offer-rule: invalid choice: 'nearest'" in captured.err
+    assert "'scholz', 'least-movement'" in captured.err
 
 
 def test_json(main, capsys):

@@ -4,7 +4,8 @@ Run from the repository root after a DELIBERATE change of the model's behaviour 
 
     .venv/bin/python tests/golden/make_golden.py
 
-It copies every shipped scenario into tests/golden/scenarios/ (so later edits of scenarios/ do not move the goldens),
+It copies every shipped scenario into tests/golden/scenarios/ (so later edits of scenarios/ do not move the goldens;
+tests/golden/extra/ holds scenarios for what the shipped ones lack),
 runs each through `dipsim run` for a few seeds, runs a 2,000-run sweep and a small compare through the CLI, and writes
 tests/golden/golden.json: per run, a sha256 of each summary.json key, of the rounds table and the events in full; per
 sweep, a sha256 of runs.parquet's rows and its column types.
@@ -27,6 +28,7 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 SCENARIOS = HERE / "scenarios"
+EXTRA = HERE / "extra"
 GOLDEN = HERE / "golden.json"
 SEEDS = {"validation": [1]}  # large populations: one seed; every other scenario below
 DEFAULT_SEEDS = [0, 7, 123]
@@ -60,8 +62,14 @@ def cli(args: list[str]) -> None:
 
 
 def scenario_files() -> list[Path]:
-    """The golden copies of the shipped scenarios, relative names first level then validation/."""
-    return sorted(SCENARIOS.rglob("*.yaml"))
+    """The golden copies of the shipped scenarios, and extra/ (scenarios kept here for what the shipped ones lack:
+    every event type, a reopening channel)."""
+    return sorted(SCENARIOS.rglob("*.yaml")) + sorted(EXTRA.glob("*.yaml"))
+
+
+def name_of(path: Path) -> str:
+    """A golden run's scenario name: its path below scenarios/ (shipped) or below tests/golden/ (extra)."""
+    return path.relative_to(SCENARIOS if path.is_relative_to(SCENARIOS) else HERE).as_posix()
 
 
 def run_outputs(path: Path, seed: int, tmp: Path) -> dict[str, Any]:
@@ -88,7 +96,7 @@ def outputs() -> dict[str, Any]:
         tmp = Path(d)
         runs = {}
         for path in scenario_files():
-            name = path.relative_to(SCENARIOS).as_posix()
+            name = name_of(path)
             for seed in SEEDS.get(path.parent.name, DEFAULT_SEEDS):
                 runs[f"{name}@{seed}"] = run_outputs(path, seed, tmp)
         return {"runs": runs, "sweep": sweep_outputs("sweep", SWEEP, tmp),

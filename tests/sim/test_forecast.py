@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
 from sim.forecast import forecast, from_scenario, read_csv, weighted_median
-from sim.forecast_offers import expected_utilities, risk_exponents, win_probability
+from sim.forecast_offers import (
+    OFFER_RULES,
+    choose,
+    expected_utilities,
+    offers,
+    risk_exponents,
+    win_probability,
+)
 from sim.schema import Scenario
 
 EC = Path(__file__).parents[2] / "scenarios" / "ec_emissions.csv"
@@ -52,6 +59,77 @@ def test_round1_reproduces_scholz(ec):
     assert (row["Luxembourg"], row["Ireland"]) == (7.0, 4.0)
     moved = {a for a, p0, p1 in zip(r.actors, r.positions[0], r.positions[1], strict=True) if p0 != p1}
     assert moved == {"Belgium", "Luxembourg", "Ireland"}
+
+
+# Mean position after each of rounds 1-10 of the EC case (Q = T = 1), as printed by the public Python port of
+# Scholz's code (github.com/dmasad/bdm-scholz-expected-utility-model, Example.log; a Python 3 version of
+# github.com/jmckib/bdm-scholz-expected-utility-model). Rounds 1-4 are the figures quoted for Scholz et al. (2011).
+SCHOLZ_MEANS = (7.4613, 7.5525, 7.5901, 7.3581, 7.3492, 7.4149, 7.5105, 7.5724, 7.3250, 7.2421)
+# Belgium's compromise partner in each round of the same log: it jumps to the Netherlands in rounds 4 and 9.
+SCHOLZ_BELGIUM = ("France", "France", "France", "Netherlands", "France",
+                  "France", "France", "France", "Netherlands", "France")
+
+
+def test_all_ten_rounds_reproduce_scholz_mean_trajectory(ec):
+    _, r = ec
+    assert r.offer_rule == "scholz"
+    np.testing.assert_allclose(r.mean[1:], SCHOLZ_MEANS, atol=0.005, rtol=0)
+
+
+def test_belgium_partners_follow_scholz_code(ec):
+    _, r = ec
+    belgium = [next(o for o in rnd if o.actor == "Belgium") for rnd in r.offers]
+    assert all(o.kind == "compromise" for o in belgium)
+    assert tuple(o.partner for o in belgium) == SCHOLZ_BELGIUM
+    assert belgium[3].position == pytest.approx(4.800881, abs=1e-5)
+    assert belgium[8].position == pytest.approx(4.144849, abs=1e-5)
+
+
+def test_least_movement_rule_leaves_trajectory_after_round_3(ec):
+    data, scholz = ec
+    r = forecast(data.actors, data.capability, data.position, data.salience, rounds=10, offer_rule="least-movement")
+    np.testing.assert_allclose(r.mean[:4], scholz.mean[:4], rtol=1e-12)
+    assert r.mean[4] == pytest.approx(7.6039, abs=5e-5)
+    assert abs(r.mean[4] - SCHOLZ_MEANS[3]) > 0.2
+    assert next(o for o in r.offers[3] if o.actor == "Belgium").partner == "France"
+
+
+def test_round4_belgium_ranks_compromises_by_rule(ec):
+    """Belgium has compromises from France and the Netherlands in round 4: each rule picks its own."""
+    data, scholz = ec
+    x = scholz.positions[3]
+    c, s = data.capability, data.salience / data.salience.max()
+    span = float(data.position.max() - data.position.min())
+    mu = float(scholz.median[3])
+    r = risk_exponents(x, c * s, s, span, mu, 1.0, 1.0)
+    e = expected_utilities(x, s, r, win_probability(x, c * s, r, span), span, mu, 1.0, 1.0)
+    belgium = data.actors.index("Belgium")
+    mine = [o for o in offers(x, e) if o.actor == belgium]
+    compromises = {data.actors[o.partner]: o for o in mine if o.kind == "compromise"}
+    assert {"France", "Netherlands"} <= set(compromises)
+    assert not any(o.kind == "confrontation" for o in mine)
+    moved = {name: abs(o.position - x[belgium]) for name, o in compromises.items()}
+    assert min(moved, key=moved.get) == "France"
+    picked = {rule: data.actors[choose(x, mine, rule)[0].partner] for rule in OFFER_RULES}
+    assert picked == {"scholz": "Netherlands", "least-movement": "France"}
+
+
+def test_scholz_rule_depends_on_scale_direction(ec):
+    """Scholz's compromise value is a point on the scale: reversed, Belgium takes France's offer in round 4."""
+    data, scholz = ec
+    flipped = forecast(data.actors, data.capability, 14 - data.position, data.salience, rounds=4)
+    np.testing.assert_allclose(14 - flipped.mean[:4], scholz.mean[:4], rtol=1e-12)
+    assert next(o for o in flipped.offers[3] if o.actor == "Belgium").partner == "France"
+    assert 14 - flipped.mean[4] == pytest.approx(7.6039, abs=5e-5)
+    least = forecast(data.actors, data.capability, 14 - data.position, data.salience, rounds=4,
+                     offer_rule="least-movement")
+    np.testing.assert_allclose(least.mean, flipped.mean, rtol=1e-12)
+
+
+def test_unknown_offer_rule_raises(ec):
+    data, _ = ec
+    with pytest.raises(ValueError, match="unknown offer rule 'nearest'; expected one of scholz, least-movement"):
+        forecast(data.actors, data.capability, data.position, data.salience, rounds=1, offer_rule="nearest")
 
 
 def test_result_shapes(ec):

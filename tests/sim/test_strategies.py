@@ -16,7 +16,8 @@ from sim.strategies import (
     SPEECH,
     History,
     ReciprocityRule,
-    decide_intent,
+    intent_of,
+    rule_groups,
 )
 
 GENEROSITY = Dynamics().generosity
@@ -129,9 +130,9 @@ def test_batched_intent_is_elementwise(h):
 
 @settings(max_examples=30, deadline=None)
 @given(_histories((2, 4, 4)), st.lists(st.sampled_from(list(RECIPROCITY)), min_size=8, max_size=8))
-def test_decide_intent_applies_each_actors_own_rule(h, names):
+def test_intent_of_applies_each_actors_own_rule(h, names):
     codes = np.array([RECIPROCITY_CODES[n] for n in names]).reshape(2, 4)
-    out = decide_intent(codes, h)
+    out = intent_of(rule_groups(codes[..., None]), h)
     for run, actor in np.ndindex(codes.shape):
         rule = RECIPROCITY[names[run * 4 + actor]]
         np.testing.assert_array_equal(out[run, actor], rule.intent(h)[run, actor])

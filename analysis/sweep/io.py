@@ -1,4 +1,4 @@
-"""On-disk side of sweeps: seeds, Parquet parts, the streamed runs table, atomic manifests, failures, versions.
+"""On-disk side of sweeps: Parquet parts, the streamed runs table, atomic manifests, failures, versions.
 
 Layout of a sweep/compare directory: ``manifest.json``, ``plan.json`` (everything needed to resume),
 ``parts/part-XXXXX.parquet`` (+ ``.failures.jsonl``) per finished batch, then ``runs.parquet`` and
@@ -22,21 +22,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.sweep_table import column_types, conform
-from sim.state import spawned_seeds
+from analysis.sweep.table import column_types, conform
 
 PARTS = "parts"
 ROUNDS = "rounds"  # --keep-rounds: one Parquet part per batch, read the folder as one dataset
-
-def seed_of(root: int, k: int) -> int:
-    """Seed of run k: child k of ``SeedSequence(root)`` (== ``SeedSequence(root).spawn(n)[k]``)."""
-    return int(np.random.SeedSequence(root, spawn_key=(k,)).generate_state(1)[0])
-
-
-def seeds_of(root: int, ks: Sequence[int]) -> list[int]:
-    """``[seed_of(root, k) for k in ks]``, computed for all k at once."""
-    return spawned_seeds(root, ks)
-
 
 def file_hash(path: str | Path) -> str:
     """sha256 of a file's bytes."""

@@ -14,12 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.designs import Design, DesignError, Vary, column_kind, make_design
-from analysis.sweep_io import file_hash, seeds_of
-from analysis.sweep_tasks import EngineRunner, RunSpec, Task, build_scenario
+from analysis.sweep.designs import Design, DesignError, Vary, column_kind, make_design
+from analysis.sweep.io import file_hash
+from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path
+from sim.seeding import spawned_seeds
 from sim.yamlio import parse_yaml
 
 DEFAULT_BATCH = 1024  # the largest default batch: the engine's best for small scenarios (docs/performance.md)
@@ -85,7 +86,7 @@ class Plan:
         """The runs ``ks``, their seeds derived together."""
         spawn = [k % self.seeds for k in ks] if self.kind == "compare" else ks
         out = []
-        for k, seed in zip(ks, seeds_of(self.root_seed, spawn), strict=True):
+        for k, seed in zip(ks, spawned_seeds(self.root_seed, spawn), strict=True):
             base, point = divmod(k // self.seeds, len(self.points))
             out.append(RunSpec(k, seed, base, self.points[point]))
         return out

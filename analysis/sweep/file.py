@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from yaml.nodes import MappingNode, ScalarNode
 
-from analysis.designs import DesignError, Vary, vary_from_values
+from analysis.sweep.designs import DesignError, Vary, vary_from_values
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.yamlio import Document, parse_yaml, read_yaml
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from analysis.sweep_tasks import Task, TaskResult, run_task
+from analysis.sweep.tasks import Task, TaskResult, run_task
 
 BACKENDS: tuple[str, ...] = ("local", "dask")
 
@@ -77,7 +77,7 @@ class LocalBackend(Backend):
         self.workers = workers
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.sweep_tasks", "sim.engine"])  # import once, fork workers
+            ctx.set_forkserver_preload(["analysis.sweep.tasks", "sim.engine"])  # import once, fork workers
         else:  # pragma: no cover - not Linux
             ctx = multiprocessing.get_context("spawn")
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)

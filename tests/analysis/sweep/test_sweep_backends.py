@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 import scenarios
-from analysis.backends import DaskBackend, LocalBackend, SerialBackend, make_backend
-from analysis.designs import parse_vary
-from analysis.sweep import execute, start
-from analysis.sweep_plan import Plan, read_source, sweep_plan
+from analysis.sweep.backends import DaskBackend, LocalBackend, SerialBackend, make_backend
+from analysis.sweep.designs import parse_vary
+from analysis.sweep.execute import execute, start
+from analysis.sweep.plan import Plan, read_source, sweep_plan
 
 VARY = ("actors.UK.strategy.openness=0.1,0.9", "actors.UK.strategy.reciprocity=grim_trigger,generous_tit_for_tat")
 
@@ -59,7 +59,7 @@ def test_dask_on_an_existing_scheduler(tmp_path: Path) -> None:
 def test_a_column_of_names_is_typed_the_same_whatever_the_batching(tmp_path: Path) -> None:
     """``UK-Russia:did_not_listen`` holds names, or None where the channel never collapsed (every run of
     europe_seat): batches of one scenario only (a part whose column is all None) or of both give one table."""
-    from analysis.sweep_plan import compare_plan
+    from analysis.sweep.plan import compare_plan
 
     sources = [read_source(scenarios.builtin(n)) for n in ("europe_seat.yaml", "article_baseline.yaml")]
     tables = []
@@ -77,7 +77,7 @@ def test_a_column_of_names_is_typed_the_same_whatever_the_batching(tmp_path: Pat
 
 
 def _compare(out: Path, names: tuple[str, ...], batch: int) -> pd.DataFrame:
-    from analysis.sweep_plan import compare_plan
+    from analysis.sweep.plan import compare_plan
 
     plan = compare_plan([read_source(scenarios.builtin(n)) for n in names], 15, 3, batch)
     start(plan, out)

@@ -15,7 +15,7 @@ import pytest
 
 from dipsim.commands import sweep
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARGS = [str(ROOT / "scenarios" / "article_baseline.yaml"), "--vary", "actors.UK.strategy.openness=0:1:4",
         "--seeds", "200", "--batch-size", "10", "--no-progress", "--no-dashboard"]
 

@@ -1,4 +1,4 @@
-"""Designs: VALUES parsing, grids, seeded Latin hypercubes, sweep files, seeds."""
+"""Designs: VALUES parsing, grids, seeded Latin hypercubes, sweep files."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.designs import DesignError, Vary, column_kind, grid, lhs, make_design, parse_values, parse_vary
-from analysis.sweep_io import seed_of, seeds_of
-from analysis.sweepfile import load_sweep
+from analysis.sweep.designs import DesignError, Vary, column_kind, grid, lhs, make_design, parse_values, parse_vary
+from analysis.sweep.file import load_sweep
 from sim.errors import ScenarioError
 
 OPEN = "actors.UK.strategy.openness"
@@ -113,19 +112,6 @@ def test_column_kind() -> None:
     assert column_kind([True, False]) == "bool"
     assert column_kind(["a", "b"]) == "str"
     assert column_kind([3, "auto"]) == "str"
-
-
-def test_seed_of_is_seedsequence_spawn() -> None:
-    children = np.random.SeedSequence(11).spawn(5)
-    assert [seed_of(11, k) for k in range(5)] == [int(c.generate_state(1)[0]) for c in children]
-    assert seed_of(0, 0) != seed_of(1, 0)  # root 0 is a seed like any other
-
-
-@pytest.mark.parametrize("root", [0, 11, 2**32 + 5, 2**130 + 1])
-def test_seeds_of_a_batch_are_seed_of_each_run(root: int) -> None:
-    """The batch derivation of run seeds is numpy's spawn for every run id, multi-word ids and roots included."""
-    ks = [*range(300), 2**32 - 1, 2**32, 2**64 + 9]
-    assert seeds_of(root, ks) == [seed_of(root, k) for k in ks]
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.sweep_table import column_types, merge_columns
+from analysis.sweep.table import column_types, merge_columns
 
 
 def test_merge_columns_orders_by_run_and_fills_missing_keys() -> None:

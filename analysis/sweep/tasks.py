@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from analysis.sweep_table import Columns, merge_columns, to_frame
+from analysis.sweep.table import Columns, merge_columns, to_frame
 from sim.loader import load_scenario_text
 from sim.paths import PathError, set_path
 from sim.schema import Scenario, reference_problems

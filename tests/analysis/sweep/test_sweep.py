@@ -11,10 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.backends import LocalBackend, SerialBackend
-from analysis.designs import parse_vary
-from analysis.sweep import execute, start
-from analysis.sweep_plan import Plan, compare_plan, read_source, sweep_plan
+from analysis.sweep.backends import LocalBackend, SerialBackend
+from analysis.sweep.designs import parse_vary
+from analysis.sweep.execute import execute, start
+from analysis.sweep.plan import Plan, compare_plan, read_source, sweep_plan
 from sim.schema import Scenario
 
 OPEN = "actors.UK.strategy.openness"
@@ -196,7 +196,7 @@ def test_whole_number_ranges_follow_the_field_type(tiny: Path) -> None:
 
 
 def test_default_batch_is_sized_to_the_scenario():
-    from analysis.sweep_plan import DEFAULT_BATCH, auto_batch
+    from analysis.sweep.plan import DEFAULT_BATCH, auto_batch
 
     assert auto_batch(100_000, 2, weight=5 * 5 * 3) == DEFAULT_BATCH  # the article: large batches
     assert auto_batch(100_000, 2, weight=1000 * 1000) == 1  # 1,000 actors: one run per batch
@@ -208,7 +208,7 @@ class RowsOnlyEngine:
     """The engine behind the plain runner protocol (one outcome dict per run), without typed arrays."""
 
     def __init__(self) -> None:
-        from analysis.sweep_tasks import EngineRunner
+        from analysis.sweep.tasks import EngineRunner
 
         self.engine = EngineRunner()
 
@@ -226,7 +226,7 @@ def test_typed_columns_make_the_table_the_rows_make(tmp_path: Path) -> None:
 
     vary = [parse_vary(f"{OPEN}=0:1:3"), parse_vary("dynamics.update=step,mean")]
     plan = sweep_plan(read_source(scenarios.builtin()), vary, "grid", None, 4, 9, 5)
-    from analysis.sweep_tasks import EngineRunner
+    from analysis.sweep.tasks import EngineRunner
 
     fast = _sweep(plan, tmp_path / "fast", runner=EngineRunner())
     rows = _sweep(plan, tmp_path / "rows", runner=RowsOnlyEngine())
@@ -237,7 +237,7 @@ def test_typed_columns_make_the_table_the_rows_make(tmp_path: Path) -> None:
 
 def test_runs_table_is_streamed_part_by_part(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """runs.parquet is written a few parts at a time (row groups), and is the table the parts make in memory."""
-    from analysis import sweep_io
+    from analysis.sweep import io as sweep_io
 
     out = tmp_path / "s"
     whole = _sweep(_plan(tiny, batch=3), out)

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from analysis.backends import Backend
 from analysis.progress import Summary, bar
-from analysis.sweep_io import (
+from analysis.sweep.backends import Backend
+from analysis.sweep.io import (
     done_parts,
     finish_files,
     now,
@@ -30,7 +30,7 @@ from analysis.sweep_io import (
     write_json,
     write_part,
 )
-from analysis.sweep_plan import Plan
+from analysis.sweep.plan import Plan
 
 MANIFEST = "manifest.json"
 PLAN = "plan.json"

@@ -15,7 +15,6 @@ from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
-from scipy.stats import qmc
 
 from sim.paths import parse_value
 
@@ -180,6 +179,8 @@ def lhs(vary: Sequence[Vary], samples: int, seed: int) -> list[dict[str, Any]]:
         raise DesignError(["--design lhs: needs at least one --vary PATH=lo:hi"])
     if samples < 1:
         raise DesignError([f"--samples {samples}: must be >= 1"])
+    from scipy.stats import qmc  # imported here: scipy takes ~2 s to load and only lhs designs need it
+
     u = qmc.LatinHypercube(d=len(vary), rng=np.random.default_rng(seed)).random(samples)
     columns = [_scale(v, u[:, k]) for k, v in enumerate(vary)]
     return [{v.path: columns[k][i] for k, v in enumerate(vary)} for i in range(samples)]

@@ -1,0 +1,36 @@
+"""Flags that sweep and compare share (where and how batches run), and the request they make."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.sweep.backends import BACKENDS
+from analysis.sweep.plan import DEFAULT_BATCH
+from analysis.sweep.setup import Request
+
+
+def add_backend_flags(p: argparse.ArgumentParser) -> None:
+    """Flags shared by sweep and compare: where and how batches run."""
+    p.add_argument("--seed", type=int, metavar="ROOT", help="root seed (default: the scenario's `seed`, else 0)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores; 1 = in process)")
+    p.add_argument("--backend", choices=BACKENDS, default="local",
+                   help="local: a process pool on this machine; dask: a dask.distributed cluster")
+    p.add_argument("--scheduler", metavar="ADDR",
+                   help="dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster of --workers)")
+    p.add_argument("--batch-size", type=int, metavar="N",
+                   help=f"runs per batch (one engine call, one Parquet part; default: up to {DEFAULT_BATCH}, "
+                   "fewer for large scenarios, at least 4 batches per worker)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: out/<kind>-<name>-<time>)")
+    p.add_argument("--keep-rounds", action="store_true",
+                   help="also save every run's per-round series in rounds/ (one Parquet part per batch; large)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-dashboard", action="store_true", help="skip dashboard.html")
+
+
+def request_of(args: argparse.Namespace) -> Request:
+    """The sweep (or compare) settings the flags give."""
+    return Request(seed=args.seed, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
+                   batch_size=args.batch_size, out=args.out, keep_rounds=args.keep_rounds,
+                   progress=not args.no_progress, dashboard=not args.no_dashboard, vary=getattr(args, "vary", []),
+                   design=getattr(args, "design", None), samples=getattr(args, "samples", None),
+                   seeds=getattr(args, "seeds", None))

@@ -1,0 +1,74 @@
+"""Each command imports only what it uses: the modules a fresh interpreter holds after `dipsim ...`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dipsim.cli import COMMANDS
+
+ROOT = Path(__file__).parents[2]
+USES = {"compare": {"dipsim.commands.sweep"}}  # commands whose module imports another's (shared flags)
+HEAVY = ("pandas", "scipy", "plotly", "pyarrow", "dask", "analysis.dashboard")
+PROBE = """
+import json, sys
+from dipsim.cli import main
+try:
+    code = main(sys.argv[2:])
+except SystemExit as e:
+    code = e.code
+json.dump({"code": code, "modules": sorted(sys.modules)}, open(sys.argv[1], "w"))
+"""
+
+
+def imported(tmp_path: Path, *argv: str) -> set[str]:
+    """The top-level and dotted module names loaded by ``dipsim argv`` in a new interpreter."""
+    out = tmp_path / "modules.json"
+    subprocess.run([sys.executable, "-c", PROBE, str(out), *argv], cwd=ROOT, check=True, capture_output=True)
+    return set(json.loads(out.read_text())["modules"])
+
+
+def heavy(modules: set[str], names: tuple[str, ...] = HEAVY) -> set[str]:
+    return {m for m in modules if any(m == n or m.startswith(n + ".") for n in names)}
+
+
+def test_help_imports_no_command_and_nothing_heavy(tmp_path):
+    mods = imported(tmp_path, "--help")
+    assert heavy(mods) == set()
+    assert {m for m in mods if m.startswith("dipsim.commands.")} == set()
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_command_help_imports_only_its_own_module(tmp_path, command):
+    mods = imported(tmp_path, command, "--help")
+    own = COMMANDS[command][0]
+    assert own in mods
+    others = {module for name, (module, _) in COMMANDS.items() if name != command} - USES.get(command, set())
+    assert mods & others == set()
+
+
+@pytest.mark.parametrize("argv", [
+    ("validate", "scenarios/article_baseline.yaml"),
+    ("validate", "scenarios/sweeps/listening_lhs.yaml", "scenarios/sweeps/openness_patience.yaml"),
+    ("validate", "tests/fixtures/malformed/unknown_actor_key.yaml"),
+    ("schema",),
+    ("schema", "--markdown"),
+])
+def test_validate_and_schema_import_nothing_heavy(tmp_path, argv):
+    assert heavy(imported(tmp_path, *argv)) == set()
+
+
+def test_run_without_dashboard_imports_no_plotly(tmp_path):
+    mods = imported(tmp_path, "run", "--no-dashboard", "--out", str(tmp_path / "run"))
+    assert (tmp_path / "run" / "summary.json").is_file()
+    assert heavy(mods, ("plotly", "scipy", "analysis.dashboard")) == set()
+
+
+def test_the_probe_sees_heavy_imports(tmp_path):
+    """The check can fail: a run with its dashboard does load plotly."""
+    mods = imported(tmp_path, "run", "--out", str(tmp_path / "run"))
+    assert "plotly" in heavy(mods)
