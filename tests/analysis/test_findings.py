@@ -33,7 +33,7 @@ def test_the_page_prints_the_command_and_the_table():
     rows = [{"lever": "x", "scenario": "s.yaml", "median_lifetime": 3.0, "mean_lifetime": 3.5, "collapse_rate": 1.0,
              "trust_russia_uk": 0.12}]
     screen = {"factors": 2, "substantive": 1, "points": 3, "runs": 12, "share": 0.5, "top": [("a", "dynamics", 1.0)],
-              "span": 0.15}
+              "span": 0.15, "shares": dict.fromkeys(findings.GROUPS, 0.25)}
     page = findings.markdown(rows, [screen], "python -m analysis.findings", 10, 4)
     assert "`python -m analysis.findings`" in page
     assert "| x | `scenarios/s.yaml` | 3.0 | 3.50 | 100.0 % | 0.120 |" in page
