@@ -12,10 +12,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-ID_COLUMNS = ("run_id", "seed", "scenario")
-_KEY_SUFFIXES = (":collapsed", ":lifetime", ":did_not_listen")
+from sim import output_format as F
+
+ID_COLUMNS = (F.RUN_ID, F.SEED, F.SCENARIO)
+_KEY_SUFFIXES = (F.COLLAPSED, F.LIFETIME, F.DID_NOT_LISTEN)
 MAX_NAMES = 6  # a text outcome with more distinct values is not summarised
-_KEY_COLUMNS = ("agreement", "agreement_round", "polarization")
+_KEY_COLUMNS = (F.AGREEMENT, F.AGREEMENT_ROUND, F.POLARIZATION)
 
 
 def is_flag(series: pd.Series) -> bool:
@@ -26,8 +28,8 @@ def is_flag(series: pd.Series) -> bool:
 
 def key_columns(table: pd.DataFrame) -> list[str]:
     """The outcomes worth a first look: agreement, channel survival, polarization, trust across channels."""
-    channels = [c.rsplit(":", 1)[0] for c in table.columns if c.endswith(":lifetime")]
-    trust = [f"trust:{a}->{b}" for ch in channels for a, b in [ch.split("-", 1)] for a, b in [(a, b), (b, a)]]
+    channels = [c.removesuffix(F.LIFETIME) for c in table.columns if c.endswith(F.LIFETIME)]
+    trust = [F.trust_outcome(a, b) for ch in channels for a, b in [ch.split("-", 1)] for a, b in [(a, b), (b, a)]]
     keep = [c for c in table.columns if c in _KEY_COLUMNS or c.endswith(_KEY_SUFFIXES) or c in trust]
     return keep
 

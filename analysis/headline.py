@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from sim import output_format as F
+
 MIN_SEEDS = 5  # design points with fewer runs are too noisy to name as "least" or "most"
 MAX_POINTS = 50  # beyond this many points (or in a Latin hypercube) the extremes would name noise
 
@@ -38,8 +40,8 @@ def _extremes(runs: pd.DataFrame, params: Sequence[str], column: str) -> str:
 
 def headline_columns(columns: Sequence[str], params: Sequence[str]) -> list[str]:
     """The columns of a runs table the headline reads (so a large table need not be loaded whole)."""
-    suffixes = (":collapsed", ":lifetime", ":did_not_listen")
-    return [c for c in columns if c in params or c in ("agreement", "agreement_round") or c.endswith(suffixes)]
+    suffixes = (F.COLLAPSED, F.LIFETIME, F.DID_NOT_LISTEN)
+    return [c for c in columns if c in params or c in (F.AGREEMENT, F.AGREEMENT_ROUND) or c.endswith(suffixes)]
 
 
 def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
@@ -47,24 +49,25 @@ def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
     most), one on who did not listen, and one on agreement. ``params``: the varied paths of a grid whose points
     may be named (pass none for a Latin hypercube: its points are samples, not settings to compare)."""
     lines = []
-    for col in [c for c in runs.columns if c.endswith(":collapsed")]:
-        channel = col.removesuffix(":collapsed")
+    for col in [c for c in runs.columns if c.endswith(F.COLLAPSED)]:
+        channel = col.removesuffix(F.COLLAPSED)
         collapsed = runs[col].astype("boolean")
         if collapsed.isna().all():
             continue
         line = f"{channel} collapsed in {collapsed.mean():.0%} of runs"
-        if f"{channel}:lifetime" in runs.columns:
-            line += f" (median lifetime {runs[f'{channel}:lifetime'].median():g} rounds)"
+        lifetime = F.channel_outcome(channel, F.LIFETIME)
+        if lifetime in runs.columns:
+            line += f" (median lifetime {runs[lifetime].median():g} rounds)"
         lines.append(line + _extremes(runs.assign(**{col: collapsed}), params, col))
-        who = runs.get(f"{channel}:did_not_listen")
+        who = runs.get(F.channel_outcome(channel, F.DID_NOT_LISTEN))
         if who is not None and who.notna().any():
             shares = who.dropna().value_counts(normalize=True)
             said = ", ".join(f"{'neither' if w == 'both' else w} {_share(s)}" for w, s in shares.items())
             lines.append(f"  who did not listen when it collapsed: {said}")
-    if "agreement" in runs.columns:
-        agreed = runs["agreement"].astype("boolean")
+    if F.AGREEMENT in runs.columns:
+        agreed = runs[F.AGREEMENT].astype("boolean")
         line = f"agreement in {agreed.mean():.0%} of runs"
-        if agreed.any() and "agreement_round" in runs.columns:
-            line += f" (median round {runs['agreement_round'].median():g})"
-        lines.append(line + _extremes(runs.assign(agreement=agreed), params, "agreement"))
+        if agreed.any() and F.AGREEMENT_ROUND in runs.columns:
+            line += f" (median round {runs[F.AGREEMENT_ROUND].median():g})"
+        lines.append(line + _extremes(runs.assign(**{F.AGREEMENT: agreed}), params, F.AGREEMENT))
     return lines

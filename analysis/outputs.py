@@ -1,4 +1,4 @@
-"""Write one run of a batch as a run directory (contracts §3): summary.json, rounds.parquet|csv, events.jsonl."""
+"""Write one run of a batch as a run directory (docs/outputs.md): summary.json, rounds.parquet|csv, events.jsonl."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.story import story
 from sim.forecast import forecast, from_scenario
-from sim.recorder import CONTACT_STATES
+from sim.output_format import CONTACT_STATES, ROUNDS_COLUMNS
 from sim.result import BatchResult
 from sim.schema import Scenario
 
@@ -121,10 +121,10 @@ def rounds_table(res: BatchResult, run: int) -> pd.DataFrame:
         frames.append(pd.DataFrame({"round": t, "series": "contact", "actor": first, "other": second, "value": value,
                                     "state": np.array(CONTACT_STATES, dtype=object)[code.reshape(-1)]}))
     table = pd.concat(frames, ignore_index=True)
-    for col in ("actor", "other", "issue", "track", "state"):
+    for col in ROUNDS_COLUMNS:
         if col not in table:
             table[col] = None
-    table = table[["round", "series", "actor", "other", "issue", "track", "value", "state"]]
+    table = table[list(ROUNDS_COLUMNS)]
     return table.astype({"round": "int64", "value": "float64"})
 
 

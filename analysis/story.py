@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-QUIET = {"track_opened"}  # kinds too routine to narrate
+from sim import output_format as F
+
+QUIET = {F.TRACK_OPENED}  # kinds too routine to narrate
 
 
 def story(summary: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
@@ -14,7 +16,7 @@ def story(summary: dict[str, Any], events: list[dict[str, Any]]) -> list[str]:
         if ev["kind"] in QUIET:
             continue
         label = ev.get("channel") or "-".join(ev["actors"])
-        if ev["kind"] == "channel_collapsed":
+        if ev["kind"] == F.CHANNEL_COLLAPSED:
             lines.append(f"round {ev['round']}: {label} collapsed — {ev['reason']}")
         else:
             lines.append(f"round {ev['round']}: {ev['reason']}")

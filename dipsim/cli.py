@@ -1,6 +1,6 @@
 """Entry point of the `dipsim` console command.
 
-Exit codes (contracts §2): 0 done; 2 bad input; 1 internal error; 130 interrupted (after saving).
+Exit codes: 0 done; 2 bad input; 1 internal error; 130 interrupted (after saving).
 """
 
 from __future__ import annotations

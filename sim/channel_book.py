@@ -12,6 +12,7 @@ import numpy as np
 
 from sim import channels as ch
 from sim import decisions
+from sim import output_format as F
 from sim.compile import AUTO, NEVER, Params, Structure
 from sim.log import Log, collapse_reason, rounds
 from sim.state import State
@@ -25,7 +26,7 @@ class ChannelBook:
         self._ends = [(structure.actors[a], structure.actors[b]) for a, b in structure.channel_ends.tolist()]
         self._may_reopen = bool((params.ch_cooldown < NEVER).any())
 
-    def open(self, runs: np.ndarray, chans: np.ndarray, r: int, kind: str | None = "channel_opened",
+    def open(self, runs: np.ndarray, chans: np.ndarray, r: int, kind: str | None = F.CHANNEL_OPENED,
              why: Callable[[np.ndarray, np.ndarray], Sequence[str]] | None = None) -> None:
         """Open channels (runs[i], chans[i]); a (re)opened contact starts with fresh perceived reciprocity.
 
@@ -130,6 +131,6 @@ class ChannelBook:
         s, p = self.state, self.params
         mutual = ch.mutual_trust(s.trust, self.structure.channel_ends)
         again = ch.reopening(s.ch_status, s.ch_closed, p.ch_cooldown < NEVER, p.ch_cooldown, mutual, p.ch_min_trust, r)
-        self.open(*np.nonzero(again), r, kind="channel_reopened", why=lambda runs, chans: [
+        self.open(*np.nonzero(again), r, kind=F.CHANNEL_REOPENED, why=lambda runs, chans: [
             f"reopened after {rounds(r - closed)}; mutual trust {m:.2f}"
             for closed, m in zip(s.ch_closed[runs, chans].tolist(), mutual[runs, chans].tolist(), strict=True)])

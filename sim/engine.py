@@ -20,7 +20,7 @@ from sim import channels as ch
 from sim import decisions, dynamics, strategies, tracks
 from sim.channel_book import ChannelBook
 from sim.compile import Params, Structure, compile_batch
-from sim.events import HANDLERS, World, actors_of
+from sim.events import HANDLERS, World, actors_of, fields_of
 from sim.log import Log
 from sim.recorder import Recorder
 from sim.result import BatchResult
@@ -190,7 +190,7 @@ class Engine:
             if effect.closes is not None:
                 self.channels.close(runs, np.full(len(runs), effect.closes), r, effect.reason, collapsed=False,
                                     log=False)
-            self.events.note(runs, r, ev.type, actors_of(ev), effect.reason)
+            self.events.note(runs, r, ev.type, actors_of(ev), effect.reason, **fields_of(self.structure, ev))
         if events:
             self._refresh()
         return bool(events)

@@ -1,4 +1,4 @@
-"""The one error type of scenario loading: located, one-line problems (contracts §2 error lines).
+"""The one error type of scenario loading: located, one-line problems.
 
 Every problem reads ``FILE:LINE:COL: yaml.path: what is wrong (what is allowed / did you mean ...)`` so
 editors and ``grep`` can jump to it; one ``ScenarioError`` carries all problems of a file at once.

@@ -113,3 +113,12 @@ def actors_of(ev) -> list[str]:
     if hasattr(ev, "channel"):
         return list(ev.channel)
     return [ev.actor]
+
+
+def fields_of(st: Structure, ev) -> dict[str, str]:
+    """The structured fields of an event's log entry: its channel's label, or its track's name."""
+    if hasattr(ev, "channel"):
+        return {"channel": st.channel_labels[channel_of(st, ev.channel)]}
+    if hasattr(ev, "track"):
+        return {"track": ev.track}
+    return {}

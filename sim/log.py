@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from sim import output_format as F
 from sim.compile import Structure
 
 
@@ -64,7 +65,7 @@ class Log:
 
     def closed(self, runs: np.ndarray, chans: np.ndarray, r: int, reasons: Sequence[str], *, collapsed: bool) -> None:
         """Channels (runs[i], chans[i]) closed by decision or collapsed, each for its reason."""
-        kind = "channel_collapsed" if collapsed else "channel_closed"
+        kind = F.CHANNEL_COLLAPSED if collapsed else F.CHANNEL_CLOSED
         for run, c, text in zip(runs.tolist(), chans.tolist(), reasons, strict=True):
             self.runs[run].append({"round": r, "kind": kind, "actors": list(self.structure.channel_between[c]),
                                    "reason": text, "channel": self.structure.channel_labels[c]})
@@ -73,10 +74,11 @@ class Log:
         """Tracks (runs[i], tracks[i]) in session from this round."""
         st = self.structure
         for run, t in zip(runs.tolist(), tracks.tolist(), strict=True):
-            self.runs[run].append({"round": r, "kind": "track_opened", "actors": [st.actors[st.track_mediator[t]]],
-                                   "reason": f"{st.track_names[t]} open"})
+            self.runs[run].append({"round": r, "kind": F.TRACK_OPENED, "actors": [st.actors[st.track_mediator[t]]],
+                                   "reason": f"{st.track_names[t]} open", "track": st.track_names[t]})
 
     def agreement(self, run: int, r: int, track: int, members: Sequence[str], tolerance: float) -> None:
         """Run ``run`` reached agreement in track ``track``."""
-        self.note(run, r, "agreement", members, f"agreement in {self.structure.track_names[track]}: every participant "
-                  f"within {tolerance:g} of the mediator's proposal on every issue")
+        name = self.structure.track_names[track]
+        self.note(run, r, F.AGREEMENT, members, f"agreement in {name}: every participant within {tolerance:g} of the "
+                  "mediator's proposal on every issue", track=name)

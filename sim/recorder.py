@@ -10,7 +10,6 @@ from sim.state import State
 
 DENSE_LIMIT = 60  # above this many actors, pairwise series (trust, listening) are not recorded
 
-CONTACT_STATES = ("closed", "open", "one_sided", "collapsed")
 STATUS_CODE = np.zeros(3, dtype=np.int8)  # channel status -> index in CONTACT_STATES (one_sided set apart)
 STATUS_CODE[[ch.CLOSED, ch.OPEN, ch.COLLAPSED]] = [0, 1, 3]
 

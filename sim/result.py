@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from sim import channels as ch
+from sim import output_format as F
 from sim.compile import Params, Structure
 from sim.recorder import Recorder
 from sim.state import State
@@ -37,7 +38,7 @@ class BatchResult:
         return self.recorder.series()
 
     def channel_records(self, run: int) -> list[dict[str, Any]]:
-        """The back channels of one run as contracts §3 describes them."""
+        """The back channels of one run, as summary.json's `channels` holds them (docs/outputs.md)."""
         s, st = self.state, self.structure
         out = []
         for c, label in enumerate(st.channel_labels):
@@ -68,33 +69,33 @@ class BatchResult:
         n = st.n
         agreed = s.agreement_round
         cols: dict[str, np.ndarray] = {
-            "agreement": agreed >= 0,
-            "agreement_round": _never_as_nan(agreed),
-            "polarization": diffs.sum(axis=(1, 2)) / (n * (n - 1)),
+            F.AGREEMENT: agreed >= 0,
+            F.AGREEMENT_ROUND: _never_as_nan(agreed),
+            F.POLARIZATION: diffs.sum(axis=(1, 2)) / (n * (n - 1)),
         }
         for k, issue in enumerate(st.issues):
-            cols[f"agreement:{issue}"] = s.issue_agreement_round[:, k] >= 0
+            cols[f"{F.ISSUE_AGREEMENT}{issue}"] = s.issue_agreement_round[:, k] >= 0
         for c, label in enumerate(st.channel_labels):
-            cols[f"{label}:lifetime"] = s.ch_lifetime[:, c].astype(np.int64)
-            cols[f"{label}:collapsed"] = s.ch_collapses[:, c] > 0
-            cols[f"{label}:opened"] = _never_as_nan(s.ch_first_opened[:, c])
-            cols[f"{label}:collapses"] = s.ch_collapses[:, c].astype(np.int64)
+            cols[F.channel_outcome(label, F.LIFETIME)] = s.ch_lifetime[:, c].astype(np.int64)
+            cols[F.channel_outcome(label, F.COLLAPSED)] = s.ch_collapses[:, c] > 0
+            cols[F.channel_outcome(label, F.OPENED)] = _never_as_nan(s.ch_first_opened[:, c])
+            cols[F.channel_outcome(label, F.COLLAPSES)] = s.ch_collapses[:, c].astype(np.int64)
             initiator, other = (st.actors[x] for x in st.channel_ends[c])
             who = np.array([None, other, initiator, "both"], dtype=object)
-            cols[f"{label}:did_not_listen"] = who[s.ch_unheard[:, c]]
+            cols[F.channel_outcome(label, F.DID_NOT_LISTEN)] = who[s.ch_unheard[:, c]]
         if n <= PER_ACTOR_LIMIT:
             idx = {a: i for i, a in enumerate(st.actors)}
             pairs = [(int(x), int(y)) for a, b in st.channel_ends for x, y in ((a, b), (b, a))]
             for group in st.alliance_groups:
                 pairs += [(idx[x], idx[y]) for x in group for y in group if x != y]
             for i, a in enumerate(st.actors):
-                cols[f"pressure:{a}"] = s.pressure[:, i].copy()
+                cols[f"{F.PRESSURE}{a}"] = s.pressure[:, i].copy()
             for i, j in dict.fromkeys(pairs):
-                cols[f"trust:{st.actors[i]}->{st.actors[j]}"] = s.trust[:, i, j].copy()
+                cols[F.trust_outcome(st.actors[i], st.actors[j])] = s.trust[:, i, j].copy()
             for group in st.alliance_groups:
                 members = [idx[a] for a in group]
                 block = diffs[:, members][:, :, members]
-                cols[f"bloc_distance:{'-'.join(group)}"] = block.max(axis=(1, 2))
+                cols[F.BLOC_DISTANCE + "-".join(group)] = block.max(axis=(1, 2))
         return cols
 
     def outcome_columns(self) -> dict[str, list[Any]]:
@@ -109,8 +110,8 @@ class BatchResult:
         return [dict(zip(keys, values, strict=True)) for values in zip(*cols.values(), strict=True)]
 
 
-OPTIONAL_ROUND_KEYS = ("agreement_round",)
-OPTIONAL_ROUND_SUFFIXES = (":opened", ":closed", "_round")
+OPTIONAL_ROUND_KEYS = (F.AGREEMENT_ROUND,)
+OPTIONAL_ROUND_SUFFIXES = (F.OPENED, ":closed", "_round")
 
 
 def is_optional_round(key: str) -> bool:

@@ -12,8 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.figures.common import PALETTE, menu, style, txt
+from sim import output_format as F
 
-SUFFIX = ":did_not_listen"
+SUFFIX = F.DID_NOT_LISTEN
 NEVER, UNOPENED = "never collapsed", "never opened"
 BOTH_COLOR, NEVER_COLOR, UNOPENED_COLOR = "#444444", "#BDBDBD", "#EBEBEB"
 

@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.figures.common import STATE_COLORS, STATE_LABELS, colors, round_title, slider_rounds, style, txt
+from sim import output_format as F
 
 MAX_ROWS = 40  # contacts shown in the timeline; back channels first
 MAX_MEMBERS = 12  # tracks/alliances with more members get no synthesized pair contacts
@@ -19,8 +20,8 @@ KIND_ORDER = ("back_channel", "track", "alliance")
 KIND_LABELS = {"back_channel": "back channel", "track": "track seat", "alliance": "alliance"}
 KIND_LINE = {"back_channel": ("solid", 4.0), "track": ("dot", 2.5), "alliance": ("dash", 2.5)}
 STATES = ("open", "one_sided", "collapsed", "closed")
-OPEN_KINDS = ("channel_opened", "channel_reopened", "track_opened", "join_track")
-END_KINDS = {"collapsed": ("channel_collapsed",), "closed": ("channel_closed", "leave_track")}
+OPEN_KINDS = F.OPENING_KINDS
+END_KINDS = F.ENDING_KINDS
 
 
 def _summary_contacts(summary: Mapping[str, Any], series: pd.DataFrame, n_rounds: int) -> pd.DataFrame:
@@ -102,7 +103,7 @@ def _matches(e: Mapping[str, Any], seg: pd.Series) -> bool:
     """Whether an event concerns a timeline row: by channel label, track name, or both actors named."""
     if e.get("channel") is not None:
         return e.get("channel") == seg["label"]
-    if isinstance(seg["track"], str) and seg["track"] and seg["track"] in str(e.get("reason") or ""):
+    if isinstance(seg["track"], str) and seg["track"] and e.get("track") == seg["track"]:
         return True
     return {seg["actor"], seg["other"]} <= set(e.get("actors") or [])
 

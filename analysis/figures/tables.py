@@ -9,9 +9,10 @@ from typing import Any
 import pandas as pd
 
 from analysis.figures.common import is_bool, outcome_unit, summarize
+from sim import output_format as F
 
-STORY_KINDS = ("channel_opened", "channel_collapsed", "channel_reopened", "channel_closed", "exposure",
-               "set_strategy", "join_track", "leave_track", "track_opened", "agreement")
+STORY_KINDS = (F.CHANNEL_OPENED, F.CHANNEL_COLLAPSED, F.CHANNEL_REOPENED, F.CHANNEL_CLOSED, F.EXPOSURE,
+               F.SET_STRATEGY, F.JOIN_TRACK, F.LEAVE_TRACK, F.TRACK_OPENED, F.AGREEMENT)
 
 
 def story_lines(summary: Mapping[str, Any], events: list[dict[str, Any]]) -> list[str]:

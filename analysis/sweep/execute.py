@@ -41,7 +41,7 @@ class SweepExists(ValueError):
 
 
 def manifest_of(plan: Plan) -> dict[str, Any]:
-    """The manifest's fixed part (contracts §3; dashboards read it)."""
+    """The manifest's fixed part (dashboards read it; docs/outputs.md)."""
     m: dict[str, Any] = {"kind": plan.kind}
     if plan.kind == "compare":
         m["scenarios"] = [s.manifest() for s in plan.sources]

@@ -134,6 +134,8 @@ def write_run_dir(
     if not seat_contacts:
         for e in events:
             e["actors"] = [track["mediator"]] if e["kind"] == "track_opened" else e["actors"]
+            if e["kind"] == "track_opened":
+                e["track"] = track["name"]  # as the engine writes it (docs/outputs.md)
             if e["kind"].startswith("channel_"):
                 e["channel"] = f"{a}-{b}"
     with open(path / "events.jsonl", "w", encoding="utf-8") as f:

@@ -160,7 +160,7 @@ def test_tracks_and_alliances_from_the_summary_when_not_in_the_series(engine_lik
     open_bars = next(t for t in fig.data if t.name == "open")
     assert "US-led talks (track)" in open_bars.y
     hover = " ".join(open_bars.customdata)
-    assert "US-led talks opened, mediated by US" in hover  # matched by the track's name
+    assert "US-led talks opened, mediated by US" in hover  # matched by the event's track field
     assert "UK opened a back channel to Russia" in hover  # matched by the event's channel label
     net = network_figure(rounds, summary)
     track_open = next(t for t in net.data if t.name == "track seat: open")
