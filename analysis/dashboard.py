@@ -17,6 +17,7 @@ import pandas as pd
 from analysis import html as H
 from analysis.figures import collapse as W
 from analysis.figures import compare as C
+from analysis.figures import sensitivity as G
 from analysis.figures import sweep as S
 from analysis.figures.common import is_bool, round_unit
 from analysis.figures.contacts import contact_table, network_figure, timeline_figure
@@ -201,6 +202,20 @@ def _failures(d: Path) -> list[str]:
             H.table(frame, max_rows=200)]
 
 
+def _gsa_sections(d: Path) -> list[tuple[str, list[str]]]:
+    """Sections of `dipsim sensitivity` (sensitivity.parquet) and `dipsim discover` (discovery.json), if saved."""
+    out: list[tuple[str, list[str]]] = []
+    if (d / "sensitivity.parquet").is_file():
+        result = pd.read_parquet(d / "sensitivity.parquet")
+        out.append(("What decides the outcomes (sensitivity)", [H.figure(G.ranked_figure(result), "fig-sensitivity")]
+                    if len(result) else [H.para("No outcome varied across the design.", "note")]))
+    if (d / "discovery.json").is_file():
+        found = json.loads((d / "discovery.json").read_text(encoding="utf-8"))
+        out.append(("Where it happens (scenario discovery)", [H.bullets(found["lines"], "story"),
+                                                              H.figure(G.peeling_figure(found), "fig-peeling")]))
+    return out
+
+
 def sweep_page(d: Path) -> str:
     """The HTML of a sweep directory's dashboard."""
     manifest = _manifest(d)
@@ -241,6 +256,7 @@ def sweep_page(d: Path) -> str:
         if colour_by:
             sections.append(("Parallel coordinates", [H.figure(S.parallel_figure(runs, params, colour_by),
                                                                "fig-parallel")]))
+    sections += _gsa_sections(d)
     fails = _failures(d)
     if fails:
         sections.append(("Failures", fails))

@@ -20,6 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("dipsim.commands.run", "one run of a scenario, with its story"),
     "sweep": ("dipsim.commands.sweep", "many runs over a design of values (streamed, resumable)"),
     "compare": ("dipsim.commands.compare", "the same seeds through several scenarios, side by side"),
+    "sensitivity": ("dipsim.commands.sensitivity", "Sobol / Morris indices: which settings decide an outcome"),
+    "discover": ("dipsim.commands.discover", "scenario discovery (PRIM): where in the settings a condition holds"),
     "validate": ("dipsim.commands.validate", "check scenario files; one line per problem"),
     "schema": ("dipsim.commands.schema", "JSON Schema of the scenario format"),
     "dashboard": ("dipsim.commands.dashboard", "rebuild the dashboard of a run, sweep or compare directory"),

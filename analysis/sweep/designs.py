@@ -1,7 +1,9 @@
-"""Experimental designs: `--vary PATH=VALUES` specs, full grids and Latin hypercubes over scenario paths.
+"""Experimental designs: `--vary PATH=VALUES` specs, full grids, Latin hypercubes, Sobol and Morris designs.
 
 VALUES is `0,0.5,1` (a list), `0:1:11` (start:stop:count, both ends included), `a,b` (categorical) or,
-for `--design lhs` only, `lo:hi` (a range sampled continuously; integers when both ends are integers).
+for the sampled designs (lhs, sobol, morris), `lo:hi` (a range sampled continuously; integers when both ends
+are integers). `--vary PREFIX.*` (or `PREFIX: default-ranges` in a sweep file) stands for every coefficient
+under PREFIX over its documented plausible range (``sim.ranges``), expanded against the scenario.
 A design is a list of points, each a ``{PATH: value}`` dict; replicate seeds are the sweep's business.
 """
 
@@ -16,11 +18,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from sim.paths import parse_value
+from analysis.sweep.designs_gsa import DEFAULT_LEVELS, GSA_DESIGNS, requirement_problems, unit_sample
+from sim.paths import PathError, parse_value
+from sim.ranges import default_ranges
 
-DesignKind = Literal["grid", "lhs"]
-DESIGNS: tuple[str, ...] = ("grid", "lhs")
-_FORMS = "a list (0,0.5,1), start:stop:count (0:1:11), categories (a,b) or, for lhs, a range lo:hi (0:1)"
+DesignKind = Literal["grid", "lhs", "sobol", "morris"]
+DESIGNS: tuple[str, ...] = ("grid", "lhs", *GSA_DESIGNS)
+SAMPLED = ("lhs", *GSA_DESIGNS)  # designs that draw from lo:hi ranges
+DEFAULT_RANGES = "default-ranges"
+_FORMS = ("a list (0,0.5,1), start:stop:count (0:1:11), categories (a,b) or, for lhs/sobol/morris, "
+          "a range lo:hi (0:1)")
 
 
 class DesignError(ValueError):
@@ -33,13 +40,15 @@ class DesignError(ValueError):
 
 @dataclass(frozen=True)
 class Vary:
-    """One varied scenario path: discrete ``levels`` or a continuous ``bounds`` range (lhs only)."""
+    """One varied scenario path: discrete ``levels`` or a continuous ``bounds`` range (sampled designs);
+    ``defaults``: a `PREFIX.*` entry standing for every plausible range under ``path`` (see ``expand_defaults``)."""
 
     path: str
     levels: tuple[Any, ...] | None = None
     bounds: tuple[float, float] | None = None
     where: str = "--vary"  # where it was written: `--vary PATH=VALUES` or `FILE:LINE:COL`
     ypath: str = ""  # the path to name in error lines (default: ``path``)
+    defaults: bool = False
 
     def line(self, message: str) -> str:
         """A located error line about this entry."""
@@ -62,6 +71,8 @@ class Design:
     vary: tuple[Vary, ...]
     samples: int | None
     points: list[dict[str, Any]] = field(repr=False)
+    levels: int | None = None  # Morris grid levels
+    unit: list[list[float]] | None = field(default=None, repr=False)  # Morris: SALib's unit-cube matrix
 
     @property
     def paths(self) -> list[str]:
@@ -75,7 +86,7 @@ class Design:
             "samples": self.samples,
             "types": {v.path: "values" if v.levels is not None else "range" for v in self.vary},
             "points": len(self.points),
-        }
+        } | ({"levels": self.levels, "unit": self.unit} if self.kind == "morris" else {})
 
 
 def _number(text: str) -> int | float | None:
@@ -129,6 +140,10 @@ def vary_from_values(path: str, values: Any, where: str, ypath: str = "") -> Var
     v = Vary(path, where=where, ypath=ypath)
     if not path:
         raise DesignError([f"{where}: no PATH before '='; write PATH=VALUES, e.g. actors.UK.strategy.openness=0:1:5"])
+    if path.endswith(".*") or values == DEFAULT_RANGES:
+        if values not in (DEFAULT_RANGES, "") and values is not None:
+            raise DesignError([v.line(f"`{path}` stands for default ranges; give no values (or {DEFAULT_RANGES})")])
+        return Vary(path.removesuffix(".*"), where=where, ypath=ypath, defaults=True)
     if isinstance(values, list):
         if not values:
             raise DesignError([v.line("empty list of values")])
@@ -145,6 +160,8 @@ def vary_from_values(path: str, values: Any, where: str, ypath: str = "") -> Var
 def parse_vary(arg: str, where: str = "--vary") -> Vary:
     """Parse one `--vary PATH=VALUES` argument."""
     path, eq, values = arg.partition("=")
+    if not eq and path.strip().endswith(".*"):
+        return vary_from_values(path, DEFAULT_RANGES, f"{where} {arg}")
     if not eq:
         raise DesignError([f"{where} {arg}: expected PATH=VALUES, e.g. actors.UK.strategy.openness=0:1:5"])
     return vary_from_values(path, values, f"{where} {arg}")
@@ -155,7 +172,8 @@ def grid(vary: Sequence[Vary]) -> list[dict[str, Any]]:
     ranged = [v for v in vary if v.levels is None]
     if ranged:
         raise DesignError(
-            [v.line("a range lo:hi needs --design lhs; a grid needs a list (0,0.5,1) or start:stop:count (0:1:11)")
+            [v.line("a range lo:hi needs --design lhs, sobol or morris; a grid needs a list (0,0.5,1) or "
+                    "start:stop:count (0:1:11)")
              for v in ranged]
         )
     paths = [v.path for v in vary]
@@ -186,8 +204,36 @@ def lhs(vary: Sequence[Vary], samples: int, seed: int) -> list[dict[str, Any]]:
     return [{v.path: columns[k][i] for k, v in enumerate(vary)} for i in range(samples)]
 
 
-def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = None, seed: int = 0) -> Design:
-    """Build a grid or LHS design; raises DesignError with located lines."""
+def expand_defaults(vary: Sequence[Vary], data: dict[str, Any]) -> list[Vary]:
+    """Replace every `PREFIX.*` entry by one ranged entry per plausible coefficient under PREFIX in ``data``
+    (entries the user gives explicitly win); DesignError naming the entry when PREFIX has none."""
+    explicit = {v.path for v in vary if not v.defaults}
+    out: list[Vary] = []
+    for v in vary:
+        if not v.defaults:
+            out.append(v)
+            continue
+        try:
+            ranges = default_ranges(data, v.path)
+        except PathError as e:
+            raise DesignError([v.line(str(e))]) from e
+        out += [Vary(p, bounds=r, where=v.where, ypath=v.ypath and f"{v.ypath} ({p})")  # type: ignore[arg-type]
+                for p, r in ranges.items() if p not in explicit and p not in {o.path for o in out}]
+    return out
+
+
+def gsa(vary: Sequence[Vary], kind: str, samples: int, levels: int | None, seed: int) -> Design:
+    """A Sobol or Morris design: SALib's unit sample mapped to each path's values."""
+    u = unit_sample(kind, len(vary), samples, levels, seed)
+    columns = [_scale(v, u[:, k]) for k, v in enumerate(vary)]
+    points = [{v.path: columns[k][i] for k, v in enumerate(vary)} for i in range(len(u))]
+    unit = [[_tidy(x) for x in row] for row in u.tolist()] if kind == "morris" else None
+    return Design(kind, tuple(vary), samples, points, (levels or DEFAULT_LEVELS) if kind == "morris" else None, unit)  # type: ignore[arg-type]
+
+
+def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = None, seed: int = 0,
+                levels: int | None = None) -> Design:
+    """Build a grid, LHS, Sobol or Morris design; raises DesignError with located lines."""
     seen: dict[str, Vary] = {}
     problems = []
     for v in vary:
@@ -197,11 +243,17 @@ def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = 
     if kind not in DESIGNS:
         problems.append(f"--design {kind}: unknown design (allowed: {', '.join(DESIGNS)})")
     elif kind == "grid" and samples is not None:
-        problems.append(f"--samples {samples}: only used by --design lhs")
+        problems.append(f"--samples {samples}: only used by --design lhs, sobol or morris")
     elif kind == "lhs" and samples is None:
         problems.append("--design lhs: needs --samples N")
+    elif kind in GSA_DESIGNS:
+        problems += requirement_problems(kind, len(vary), samples, levels)
+    if kind in ("grid", "lhs") and levels is not None:
+        problems.append(f"--levels {levels}: only used by --design morris")
     if problems:
         raise DesignError(problems)
+    if kind in GSA_DESIGNS:
+        return gsa(vary, kind, samples, levels, seed)  # type: ignore[arg-type]
     points = grid(vary) if kind == "grid" else lhs(vary, samples, seed)  # type: ignore[arg-type]
     return Design(kind, tuple(vary), samples, points)  # type: ignore[arg-type]
 

@@ -6,8 +6,9 @@ sweep:
   vary:
     actors.UK.strategy.openness: 0:1:5  # a VALUES string as for --vary, or a YAML list
     channels.UK-Russia.patience: [2, 3, 5]
-  design: grid                         # grid | lhs
-  samples: null                        # lhs only
+  design: grid                         # grid | lhs | sobol | morris
+  samples: null                        # lhs: points; sobol: base samples N (a power of two); morris: trajectories
+  levels: null                         # morris only: grid levels (even; default 4)
   seeds: 50
   seed: 1                              # root seed (default: the scenario's seed, else 0)
 ```
@@ -40,8 +41,11 @@ class SweepBlock(_Strict):
     """The `sweep:` block."""
 
     vary: dict[str, VaryValue] = Field(default_factory=dict, description="PATH: VALUES (string) or a list of values.")
-    design: Literal["grid", "lhs"] = Field("grid", description="grid: every combination; lhs: Latin hypercube.")
-    samples: Count | None = Field(None, description="Points of an lhs design.")
+    design: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        "grid", description="grid: every combination; lhs: Latin hypercube; sobol: Saltelli; morris: elementary "
+        "effects.")
+    samples: Count | None = Field(None, description="lhs points, Sobol base samples or Morris trajectories.")
+    levels: Count | None = Field(None, description="Morris grid levels (even).")
     seeds: Count | None = Field(None, description="Replications per point.")
     seed: Annotated[int, Field(ge=0)] | None = Field(None, description="Root seed.")
 
@@ -65,6 +69,8 @@ class SweepFile:
     seeds: int | None
     seed: int | None
     where: str = ""  # `FILE:LINE:COL` of the `sweep:` block's design (or of the block), for design errors
+    levels: int | None = None
+    located: dict[str, str] | None = None  # design/samples/levels -> `FILE:LINE:COL: sweep.KEY: {}` (GSA checks)
 
 
 def is_sweep_data(data: dict[str, Any]) -> bool:
@@ -138,9 +144,14 @@ def parse_sweep(doc: Document, text: str | None = None) -> SweepFile:
     if lines:
         raise DesignError(lines)
     block = model.sweep
-    line, col = doc.locate(("sweep", "design") if "design" in (doc.data.get("sweep") or {}) else ("sweep",))
+    given = doc.data.get("sweep") or {}
+    line, col = doc.locate(("sweep", "design") if "design" in given else ("sweep",))
+    located = {}
+    for key in ("design", "samples", "levels"):
+        kl, kc = doc.locate(("sweep", key) if key in given else ("sweep",))
+        located[key] = f"{doc.file}:{kl}:{kc}: sweep.{key}" + (": {}" if key in given else " ({})")
     return SweepFile(Path(doc.file), scenario, tuple(vary), block.design, block.samples, block.seeds, block.seed,
-                     f"{doc.file}:{line}:{col}")
+                     f"{doc.file}:{line}:{col}", block.levels, located)
 
 
 def load_sweep(path: str | Path) -> SweepFile:

@@ -2,7 +2,9 @@
 
 Run k of a plan is ``(base, point, replicate)`` with ``k = (base * points + point) * seeds + replicate``.
 Its seed is child k of ``SeedSequence(root)`` for a sweep (every run its own stream) and child
-``replicate`` for a comparison (the same seeds through every scenario). Batches are consecutive run ids.
+``replicate`` for a comparison and for Sobol/Morris designs (the same seeds at every point: common random
+numbers, so a parameter the outcome ignores changes nothing and gets an index of 0). Batches are consecutive
+run ids.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.sweep.designs import Design, DesignError, Vary, column_kind, make_design
+from analysis.sweep.designs import Design, DesignError, Vary, column_kind, expand_defaults, make_design
+from analysis.sweep.designs_gsa import GSA_DESIGNS
 from analysis.sweep.io import file_hash
 from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.errors import ScenarioError, dotted
@@ -57,6 +60,7 @@ class Plan:
     batch_size: int = DEFAULT_BATCH
     design: dict[str, Any] | None = None  # the manifest's design block (sweeps)
     keep_rounds: bool = False  # also save every run's per-round series (rounds/part-XXXXX.parquet)
+    common_seeds: bool = False  # the same replicate seeds at every point (compare; sobol/morris designs)
 
     @property
     def total(self) -> int:
@@ -84,7 +88,7 @@ class Plan:
 
     def runs(self, ks: range) -> list[RunSpec]:
         """The runs ``ks``, their seeds derived together."""
-        spawn = [k % self.seeds for k in ks] if self.kind == "compare" else ks
+        spawn = [k % self.seeds for k in ks] if self.kind == "compare" or self.common_seeds else ks
         out = []
         for k, seed in zip(ks, spawned_seeds(self.root_seed, spawn), strict=True):
             base, point = divmod(k // self.seeds, len(self.points))
@@ -254,12 +258,13 @@ def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
 
 def sweep_plan(
     source: Source, vary: Sequence[Vary], design: str, samples: int | None, seeds: int,
-    root_seed: int, batch_size: int = DEFAULT_BATCH,
+    root_seed: int, batch_size: int = DEFAULT_BATCH, levels: int | None = None,
 ) -> Plan:
-    """Check the varied paths against the scenario, build the design, and plan the runs."""
-    vary = check_vary(source, vary)
-    built: Design = make_design(vary, design, samples, root_seed)
-    return Plan("sweep", [source], built.points, seeds, root_seed, batch_size, built.manifest())
+    """Expand `PREFIX.*` entries, check the varied paths against the scenario, build the design, plan the runs."""
+    vary = check_vary(source, expand_defaults(vary, source.data))
+    built: Design = make_design(vary, design, samples, root_seed, levels)
+    return Plan("sweep", [source], built.points, seeds, root_seed, batch_size, built.manifest(),
+                common_seeds=design in GSA_DESIGNS)
 
 
 def compare_plan(sources: Sequence[Source], seeds: int, root_seed: int, batch_size: int = DEFAULT_BATCH) -> Plan:

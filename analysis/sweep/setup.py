@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.sweep.backends import cpu_count
-from analysis.sweep.designs import DesignError, parse_vary
+from analysis.sweep.designs import SAMPLED, DesignError, parse_vary
+from analysis.sweep.designs_gsa import FLAGS, GSA_DESIGNS, requirement_problems
 from analysis.sweep.execute import load_plan
 from analysis.sweep.file import is_sweep_data, parse_sweep
 from analysis.sweep.plan import (
@@ -52,6 +53,7 @@ class Request:
     design: str | None = None
     samples: int | None = None
     seeds: int | None = None
+    levels: int | None = None  # morris grid levels
 
 
 def stamp() -> str:
@@ -91,21 +93,27 @@ def new_sweep(path: Path, request: Request) -> tuple[Plan, Path]:
     check_counts(request.seeds, request.batch_size, request.samples)
     doc = read_yaml(path)
     vary = [parse_vary(a) for a in request.vary]
-    design, samples, seeds, seed = "grid", None, None, None
+    design, samples, seeds, seed, levels, located = "grid", None, None, None, None, dict(FLAGS)
     sweep_file = is_sweep_data(doc.data)
     if sweep_file:
         sf = parse_sweep(doc)
         flagged = {v.path for v in vary}
         vary = [v for v in sf.vary if v.path not in flagged] + vary
         design, samples, seeds, seed, path = sf.design, sf.samples, sf.seeds, sf.seed, sf.scenario
+        levels = sf.levels
+        located |= {k: w for k, w in (sf.located or {}).items() if getattr(request, k) is None}
     source = read_source(path)
     root = default_seed(request.seed, seed, source_seed(source))
     design = request.design or design
-    samples = request.samples if request.samples is not None else (samples if design == "lhs" else None)
+    samples = request.samples if request.samples is not None else (samples if design in SAMPLED else None)
     if design == "lhs" and samples is None and sweep_file and not request.design:
         raise DesignError([f"{sf.where}: sweep.design: an lhs design needs `samples: N` in the sweep block "
                            "(or --samples N)"])
-    plan = sweep_plan(source, vary, design, samples, request.seeds or seeds or SWEEP_SEEDS, root, DEFAULT_BATCH)
+    levels = request.levels if request.levels is not None else levels
+    if design in GSA_DESIGNS and (lines := requirement_problems(design, len(vary), samples, levels, located)):
+        raise DesignError(lines)
+    plan = sweep_plan(source, vary, design, samples, request.seeds or seeds or SWEEP_SEEDS, root, DEFAULT_BATCH,
+                      levels if design == "morris" else None)
     out = Path(request.out) if request.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
     return _finish(plan, request), out
 

@@ -22,8 +22,9 @@ import pandas as pd
 from pydantic import ValidationError
 
 from analysis.sweep.table import Columns, merge_columns, to_frame
+from sim.errors import YamlPath
 from sim.loader import load_scenario_text
-from sim.paths import PathError, set_path
+from sim.paths import PathError, resolve_path, set_path
 from sim.schema import Scenario, reference_problems
 from sim.yamlio import parse_yaml
 
@@ -113,12 +114,44 @@ def override(path: str, value: Any) -> str:
     return f"{path}={json.dumps(value)}"
 
 
-def build_scenario(filename: str, text: str, point: dict[str, Any]) -> Scenario:
-    """The scenario of one design point: the base YAML with each PATH set, validated (located ScenarioError)."""
-    data = pickle.loads(_pickled(filename, text))
-    try:
+_PREPARED: dict[tuple[str, str, tuple[str, ...]], tuple[bytes, tuple[YamlPath, ...]]] = {}
+
+
+def _prepared(filename: str, text: str, point: dict[str, Any]) -> tuple[bytes, tuple[YamlPath, ...]]:
+    """The base data with every mapping the point's paths need created, pickled, and each path's concrete key
+    path (cached per path set): then a point is set by plain indexing instead of a schema walk per value."""
+    key = (filename, text, tuple(point))
+    if key not in _PREPARED:
+        data = pickle.loads(_pickled(filename, text))
         for path, value in point.items():
             set_path(data, path, value)
+        if len(_PREPARED) > 64:
+            _PREPARED.clear()
+        _PREPARED[key] = pickle.dumps(data), tuple(resolve_path(data, path) for path in point)
+    return _PREPARED[key]
+
+
+def _set_point(filename: str, text: str, point: dict[str, Any]) -> dict[str, Any]:
+    """The raw data of a design point (PathError if a path cannot exist)."""
+    base, concrete = _prepared(filename, text, point)
+    data = pickle.loads(base)
+    try:
+        for keys, value in zip(concrete, point.values(), strict=True):
+            node = data
+            for k in keys[:-1]:
+                node = node[k]
+            node[keys[-1]] = value
+    except (KeyError, IndexError, TypeError):  # a value that replaced another path's container: the slow way
+        data = pickle.loads(_pickled(filename, text))
+        for path, value in point.items():
+            set_path(data, path, value)
+    return data
+
+
+def build_scenario(filename: str, text: str, point: dict[str, Any]) -> Scenario:
+    """The scenario of one design point: the base YAML with each PATH set, validated (located ScenarioError)."""
+    try:
+        data = _set_point(filename, text, point)
         scenario = Scenario.model_validate(data)
         if not reference_problems(scenario):
             return scenario

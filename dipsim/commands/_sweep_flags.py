@@ -33,4 +33,4 @@ def request_of(args: argparse.Namespace) -> Request:
                    batch_size=args.batch_size, out=args.out, keep_rounds=args.keep_rounds,
                    progress=not args.no_progress, dashboard=not args.no_dashboard, vary=getattr(args, "vary", []),
                    design=getattr(args, "design", None), samples=getattr(args, "samples", None),
-                   seeds=getattr(args, "seeds", None))
+                   seeds=getattr(args, "seeds", None), levels=getattr(args, "levels", None))

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.sweep.designs import DesignError
+from analysis.sweep.designs import DESIGNS, DesignError
 from analysis.sweep.launch import launch
 from analysis.sweep.setup import SWEEP_SEEDS, new_sweep, resumed
 from dipsim.commands._common import scenario_path
@@ -18,9 +18,10 @@ DEFAULT_SEEDS = SWEEP_SEEDS
 HELP = f"""Run a scenario many times over a design of values, with replicate seeds per point.
 
 PATH is a dotted path into the scenario (actors.UK.strategy.openness, channels.UK-Russia.patience,
-dynamics.meeting); VALUES is a list 0,0.5,1, start:stop:count 0:1:11, categories a,b, or (lhs only)
-a range lo:hi. A sweep file (YAML with `scenario:` and a `sweep:` block) keeps an experiment to rerun;
-flags given with it override its settings.
+dynamics.meeting); VALUES is a list 0,0.5,1, start:stop:count 0:1:11, categories a,b, or (for the
+sampled designs lhs, sobol, morris) a range lo:hi. `--vary dynamics.*` varies every coefficient under a prefix over
+its documented plausible range (docs/scenario-format.md). A sweep file (YAML with `scenario:` and a
+`sweep:` block) keeps an experiment to rerun; flags given with it override its settings.
 
 Results stream to --out as batches finish: parts/*.parquet and manifest.json, then runs.parquet
 (one row per run: run_id, seed, one column per PATH, outcomes), failures.jsonl and dashboard.html.
@@ -32,6 +33,7 @@ Examples:
   dipsim sweep scenarios/article_baseline.yaml --vary actors.UK.strategy.openness=0:1:11 --seeds 100
   dipsim sweep article_baseline --vary actors.UK.strategy.openness=0:1 \\
       --vary channels.UK-Russia.patience=1:8 --design lhs --samples 200 --seeds 20
+  dipsim sweep article_baseline --vary 'dynamics.*' --vary 'channels.UK-Russia.*' --design sobol --samples 64
   dipsim sweep scenarios/sweeps/openness_patience.yaml --workers 2
   dipsim sweep scenarios/sweeps/openness_patience.yaml --backend dask --scheduler tcp://10.0.0.5:8786
   dipsim sweep --resume out/sweep-article_baseline-20250101-120000
@@ -45,8 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a scenario YAML (or a shipped scenario's name) or a sweep file")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=VALUES",
                    help="a scenario value to vary (repeatable)")
-    p.add_argument("--design", choices=("grid", "lhs"), help="grid: every combination (default); lhs: Latin hypercube")
-    p.add_argument("--samples", type=int, metavar="N", help="points of an lhs design")
+    p.add_argument("--design", choices=DESIGNS,
+                   help="grid: every combination (default); lhs: Latin hypercube; sobol: Saltelli's design for "
+                   "Sobol indices; morris: elementary-effect trajectories (both drawn by SALib)")
+    p.add_argument("--samples", type=int, metavar="N",
+                   help="lhs: points; sobol: base samples N, a power of two (N·(d+2) points); "
+                   "morris: trajectories (N·(d+1) points)")
+    p.add_argument("--levels", type=int, metavar="L", help="morris: grid levels, even (default 4)")
     p.add_argument("--seeds", type=int, metavar="N", help=f"replicate seeds per point (default {DEFAULT_SEEDS})")
     p.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep (or compare) directory")
     add_backend_flags(p)
@@ -64,7 +71,8 @@ def _resume(args: argparse.Namespace) -> tuple:
     """The saved plan of an interrupted sweep; refuses flags that would change its rows."""
     changing = [flag for flag, v in (("SCENARIO_OR_SWEEP_FILE", args.target), ("--vary", args.vary),
                                      ("--design", args.design), ("--samples", args.samples), ("--seeds", args.seeds),
-                                     ("--seed", args.seed), ("--batch-size", args.batch_size), ("--out", args.out),
+                                     ("--seed", args.seed), ("--levels", args.levels),
+                                     ("--batch-size", args.batch_size), ("--out", args.out),
                                      ("--keep-rounds", args.keep_rounds))
                 if v]
     if changing:

@@ -136,15 +136,15 @@ def test_sweep_file_unknown_key_is_located(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as e:
         load_sweep(path)
     assert str(e.value) == f"{path}:4:3: sweep.desing: unknown key 'desing' (did you mean 'design'? " \
-                           "allowed: vary, design, samples, seeds, seed)"
+                           "allowed: vary, design, samples, levels, seeds, seed)"
 
 
 def test_sweep_file_bad_values_are_located(tmp_path: Path) -> None:
-    path = _write(tmp_path, "scenario: sc.yaml\nsweep:\n  design: sobol\n  seeds: 0\n")
+    path = _write(tmp_path, "scenario: sc.yaml\nsweep:\n  design: anneal\n  seeds: 0\n")
     with pytest.raises(ScenarioError) as e:
         load_sweep(path)
     lines = str(e.value).splitlines()
-    assert lines[0].startswith(f"{path}:3:3: sweep.design:") and "'grid' or 'lhs'" in lines[0]
+    assert lines[0].startswith(f"{path}:3:3: sweep.design:") and "'grid', 'lhs', 'sobol' or 'morris'" in lines[0]
     assert lines[1].startswith(f"{path}:4:3: sweep.seeds:")
     missing = _write(tmp_path, "scenario: nowhere.yaml\n")
     with pytest.raises(ScenarioError, match=r"exp.yaml:1:1: scenario: no such file"):
