@@ -3,7 +3,8 @@
 Agents loop over their contacts in Python, one run at a time, with Mesa's own RNG. It is the baseline the
 batch engine is measured against (benchmarks/run.py) and a cross-check: its outcome distributions must match
 dipsim's (same model, different random streams). It covers what the article scenarios use: alliances, one
-track, back channels (scheduled or `auto`), no events.
+track, back channels (scheduled or `auto`), no events, no perception noise. The decision model (sim/decisions.py)
+is written out here again from its description, so the match also checks the engine's vectorised version.
 """
 
 from __future__ import annotations
@@ -44,13 +45,36 @@ class State(mesa.Agent):
             return m["opp_last"] or self.model.random.random() < self.model.d.generosity
         return m["my_last"] == m["opp_last"]  # win_stay_lose_shift
 
-    def decide(self, contacts: list[str], allies: set[str]) -> None:
+    def excess(self, other: State) -> float:
+        """Salience-weighted mean distance beyond latitude of the other's positions."""
+        return sum(self.sal[i] * max(0.0, abs(other.pos[i] - self.pos[i]) - self.latitude) for i in self.pos) / len(
+            self.pos)
+
+    def worth(self, other: State) -> float:
+        """What a back channel to ``other`` is worth: sidelining pressure, and the share of other's bloc it splits."""
+        d = self.model.d
+        allies = sum(self.model.states[m].cap for m in self.model.allies[other.name] if m != self.name)
+        wedge = allies / (allies + other.cap) if allies + other.cap > 0 else 0.0
+        return d.sidelining_worth * self.pressure + d.wedge_worth * wedge
+
+    def value(self, other: State) -> float:
+        """Value of continuing a back channel with ``other``: being heard + worth − costs."""
+        d = self.model.d
+        cost = (d.distrust_cost * (1 - self.trust[other.name]) + d.distance_aversion * self.excess(other)
+                + getattr(d.speech, other.style).cost)
+        return self.memory[other.name]["recip"] + self.worth(other) - cost
+
+    def decide(self, contacts: list[str], allies: set[str], channel_to: set[str]) -> None:
         self.listens_to = {}
+        d = self.model.d
         for other in contacts:
-            if other in allies and self.model.d.alliance_listening == "always":
+            if other in allies and d.alliance_listening == "always":
                 self.listens_to[other] = True
                 continue
-            chance = self.openness * (1 - self.model.d.trust_sensitivity * (1 - self.trust[other]))
+            o = self.model.states[other]
+            reliability = (1 - d.trust_sensitivity * (1 - self.trust[other]) - d.distance_aversion * self.excess(o)
+                           - getattr(d.speech, o.style).cost + (self.worth(o) if other in channel_to else 0.0))
+            chance = self.openness * min(1.0, max(0.0, reliability))
             self.listens_to[other] = self.intent(other) and self.model.random.random() < chance
 
 
@@ -121,8 +145,14 @@ class PlainModel(mesa.Model):
                 a, b = ch["ends"]
                 contacts[a].add(b)
                 contacts[b].add(a)
+        channel_to = {n: set() for n in self.states}
+        for ch in self.channels:
+            if ch["status"] == "open":
+                a, b = ch["ends"]
+                channel_to[a].add(b)
+                channel_to[b].add(a)
         for n, s in self.states.items():
-            s.decide(sorted(contacts[n]), self.allies[n])
+            s.decide(sorted(contacts[n]), self.allies[n], channel_to[n])
         speech = d.speech
         new_pos, new_trust = {}, {}
         for n, s in self.states.items():
@@ -173,8 +203,9 @@ class PlainModel(mesa.Model):
             ch["lifetime"] += 1
             a, b = (self.states[x] for x in ch["ends"])
             thr = ch["spec"].threshold
-            bad = a.memory[b.name]["recip"] < thr or b.memory[a.name]["recip"] < thr
-            ch["count"] = ch["count"] + 1 if bad else 0
+            worse = min(a.value(b), b.value(a))
+            bad = worse < thr
+            ch["count"] = ch["count"] + (thr - worse) / thr if bad else 0.0  # grievance
             if ch["count"] >= ch["spec"].patience:
                 ch["status"], ch["collapsed"] = "collapsed", True
         if self.track:

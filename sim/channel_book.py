@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from sim import channels as ch
+from sim import decisions
 from sim import output_format as F
 from sim.compile import AUTO, NEVER, Params, Structure
 from sim.log import Log, collapse_reason, rounds
-from sim.state import State, runs_last
+from sim.state import State
 
 
 class ChannelBook:
@@ -43,6 +44,7 @@ class ChannelBook:
         s.ch_first_opened[runs, chans] = np.where(s.ch_first_opened[runs, chans] < 0, r, s.ch_first_opened[runs, chans])
         s.ch_last_change[runs, chans] = r
         s.ch_one_sided[runs, chans] = 0
+        s.ch_grievance[runs, chans] = 0.0
         for x, y in ((a, b), (b, a)):
             s.reciprocity[runs, x, y] = init
             s.ignored_streak[runs, x, y] = 0
@@ -73,33 +75,38 @@ class ChannelBook:
         """Open the channels scheduled for round r that never opened."""
         self.open(*np.nonzero((self.params.ch_opens == r) & (self.state.ch_first_opened < 0)), r)
 
-    def count_one_sided(self, r: int, pairs: ch.Pairs | ch.Matching, contact: np.ndarray) -> np.ndarray:
-        """Count one-sided rounds of open back channels; collapse those out of patience; return (R, C) one-sided."""
+    def count_one_sided(self, r: int, pairs: ch.Pairs | ch.Matching, contact: np.ndarray,
+                        values: tuple[decisions.Value, decisions.Value]) -> np.ndarray:
+        """Count one-sided rounds of open back channels (a side's value of continuing, ``values``, initiator first,
+        below walking away) and the grievance they add; collapse those out of patience; return (R, C) one-sided."""
         s, p, st = self.state, self.params, self.structure
         is_open = s.ch_status == ch.OPEN
         if not is_open.any():
             return np.zeros(is_open.shape, dtype=bool)
         s.ch_lifetime += is_open
         talking = is_open & pairs.at(contact, st.channel_ends).T
-        first, second = (side.T for side in ch.one_sided(runs_last(s.reciprocity), st.channel_ends, p.ch_threshold.T))
+        first, second = (decisions.walks(v, p.ch_threshold.T).T for v in values)
         bad = (first | second) & talking
         ch.count_streak(s.ch_one_sided, talking, bad)
-        runs, chans = np.nonzero(ch.out_of_patience(is_open, s.ch_one_sided, p.ch_patience, s.ch_patience_cut))
+        added = decisions.grievance(values, p.ch_threshold.T).T
+        s.ch_grievance[talking] = np.where(bad[talking], s.ch_grievance[talking] + added[talking], 0.0)
+        runs, chans = np.nonzero(ch.out_of_patience(is_open, s.ch_grievance, p.ch_patience, s.ch_patience_cut))
         if len(runs):
             s.ch_unheard[runs, chans] = ch.unheard_code(first[runs, chans], second[runs, chans])
-            self.close(runs, chans, r, self._collapse_reasons(runs, chans, first, second) if self.log.enabled
+            self.close(runs, chans, r, self._collapse_reasons(runs, chans, first, second, values) if self.log.enabled
                        else None, collapsed=True)
         return bad
 
-    def _collapse_reasons(self, runs: np.ndarray, chans: np.ndarray, first: np.ndarray, second: np.ndarray
-                          ) -> list[str]:
+    def _collapse_reasons(self, runs: np.ndarray, chans: np.ndarray, first: np.ndarray, second: np.ndarray,
+                          values: tuple[decisions.Value, decisions.Value]) -> list[str]:
         s, p, st = self.state, self.params, self.structure
         ends = st.channel_ends[chans]
         sides = [side[runs, chans].tolist() for side in (first, second)]
         streak = [s.ignored_streak[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
-        recip = [s.reciprocity[runs, ends[:, k], ends[:, 1 - k]].tolist() for k in (0, 1)]
+        parts = [{name: getattr(v, name)[chans, runs].tolist() for name in ("reciprocity", "trust", "worth", "cost",
+                                                                            "total")} for v in values]
         return [collapse_reason(self._ends[c], [sides[0][m], sides[1][m]], [streak[0][m], streak[1][m]],
-                                [recip[0][m], recip[1][m]], thr, n)
+                                [{k: x[m] for k, x in part.items()} for part in parts], thr, n)
                 for m, (c, thr, n) in enumerate(zip(chans.tolist(), p.ch_threshold[runs, chans].tolist(),
                                                     s.ch_one_sided[runs, chans].tolist(), strict=True))]
 

@@ -93,6 +93,11 @@ class Pairs:
         if self.index[a, b] >= 0:
             out[self.index[a, b]] |= value
 
+    def add(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
+        """``out[(a, b)] += value`` for float pair values."""
+        if self.index[a, b] >= 0:
+            out[self.index[a, b]] += value
+
     def _grid(self, x: np.ndarray) -> np.ndarray:
         """Pair values of every cell as (speaker, listener, ...) (a view)."""
         return x.reshape(self.n, self.n, *x.shape[1:])
@@ -174,6 +179,10 @@ class Matching:
     def mark(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
         """``out[(a, b)] |= value`` in the runs where a and b are partners."""
         out[a] |= value & (self.partner[a] == b)
+
+    def add(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
+        """``out[(a, b)] += value`` in the runs where a and b are partners."""
+        out[a] += value * (self.partner[a] == b)
 
     def minus_listener(self, x: np.ndarray, per_actor: np.ndarray) -> np.ndarray:
         """``x - listener(per_actor)`` written into x."""
@@ -277,7 +286,8 @@ def count_streak(count: np.ndarray, talking: np.ndarray, bad: np.ndarray) -> Non
 
 
 def out_of_patience(is_open: np.ndarray, count: np.ndarray, patience: np.ndarray, cut: np.ndarray) -> np.ndarray:
-    """Open channels one-sided for ``patience`` rounds in a row (less what exposure cut; at least 1): they collapse."""
+    """Open channels whose grievance (or count of one-sided rounds) reached ``patience`` (less what exposure cut; at
+    least 1): they collapse."""
     return is_open & (count >= np.maximum(1, patience - cut))
 
 

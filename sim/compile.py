@@ -182,7 +182,7 @@ def _one(sc: Scenario, st: Structure) -> Params:
     sp = d.speech
     speech = {
         key: np.array([[getattr(getattr(sp, style), key) for style in SPEECH]])
-        for key in ("persuasion", "fall", "penalty")
+        for key in ("persuasion", "fall", "penalty", "cost")
     }
     scalar_names = [
         "learning_rate",
@@ -196,6 +196,12 @@ def _one(sc: Scenario, st: Structure) -> Params:
         "pressure_memory",
         "exposure_trust_loss",
         "exposure_patience_cut",
+        "distance_aversion",
+        "distrust_cost",
+        "sidelining_worth",
+        "wedge_worth",
+        "exposure_cost",
+        "perception_noise",
     ]
     return Params(
         capability=cap[None],

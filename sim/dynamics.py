@@ -28,6 +28,7 @@ class PairParams:
     persuasion: np.ndarray  # the speaker's style
     kept_when_ignored: np.ndarray  # share of trust the listener keeps when the speaker ignores it
     kept_after_style: np.ndarray  # share of trust it keeps after the speaker's style penalty
+    style_cost: np.ndarray  # the listener's cost of hearing the speaker's style (``sim.decisions``)
 
 
 def pair_params(pairs: Pairs | Matching, capability: np.ndarray, speech: dict[str, np.ndarray], openness: np.ndarray,
@@ -43,6 +44,7 @@ def pair_params(pairs: Pairs | Matching, capability: np.ndarray, speech: dict[st
         persuasion=speaker(speech["persuasion"]),
         kept_when_ignored=kept_when_ignored(dyn["trust_loss"], speaker(speech["fall"])),
         kept_after_style=1.0 - speaker(speech["penalty"]),
+        style_cost=speaker(speech["cost"]),
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import channels as ch
-from sim import dynamics, strategies, tracks
+from sim import decisions, dynamics, strategies, tracks
 from sim.budget import check_scenario
 from sim.channel_book import ChannelBook
 from sim.compile import Params, Structure, compile_batch
@@ -76,6 +76,9 @@ class Engine:
         if missing.any():  # population: position uniform, drawn from each run's own stream
             position = np.where(missing, self.streams.take(n * k).reshape(-1, n, k), position)
         self.state = State.initial(structure, params, position, params.dyn["initial_reciprocity"])
+        noisy = params.dyn["perception_noise"] > 0  # its own stream (seed + 2**64): every other draw stays as it was
+        self._noise = RunStreams([s + (1 << 64) for s in seeds], (("noise", n * n),), self.rounds,
+                                 select=None if matching else {"noise": self.pairs.cell}) if noisy.any() else None
         self.logging = log  # False: no event log and no reason texts (a sweep keeps neither)
         self.events = Log(structure, len(seeds), log)
         self.log = self.events.runs
@@ -84,6 +87,7 @@ class Engine:
         self._check = invariants_enabled()
         self._capability = np.ascontiguousarray(params.capability.T)
         self._salience = np.ascontiguousarray(runs_last(params.salience))
+        self._wedge = decisions.bloc_share(self._capability, structure.alliance, structure.channel_ends)
         self._movable = 1.0 - self._salience
         self._opening_rounds = set(params.ch_opens.ravel().tolist()) | set(params.tr_opens.ravel().tolist())
         self._refresh()
@@ -126,11 +130,13 @@ class Engine:
         params = self.params
         rows = np.arange(len(self.seeds))[:, None]
         self._speech = {key: np.ascontiguousarray(params.speech[key][rows, params.speaking].T)
-                        for key in ("persuasion", "fall", "penalty")}
+                        for key in ("persuasion", "fall", "penalty", "cost")}
         self._openness, self._latitude, self._rule = (np.ascontiguousarray(a.T)
                                                       for a in (params.openness, params.latitude, params.rule))
         self._stochastic = strategies.any_stochastic(params.rule)
-        self._coins_matter = strategies.chance_matters(params.openness, params.dyn["trust_sensitivity"])
+        self._distance_matters = bool((params.dyn["distance_aversion"] > 0).any() and (params.salience > 0).any())
+        self._coins_matter = strategies.chance_matters(params.openness, params.dyn["trust_sensitivity"],
+                                                       self._distance_matters, self._speech["cost"])
         self._trust_fixed = dynamics.trust_fixed(params.dyn["trust_gain"], params.dyn["trust_loss"],
                                                  self._speech["fall"], self._speech["penalty"])
         self._weights = tracks.weights_of(self._capability, self._salience, runs_last(self.state.members))
@@ -215,8 +221,16 @@ class Engine:
         history = strategies.History(seen["met"], seen["opp_last"], seen["my_last"], seen["opp_ever_ignored"],
                                      np.broadcast_to(0.0, contact.shape) if draws is None else draws,
                                      dyn["generosity"])
-        listen = strategies.listening(contact, strategies.intent_of(pp.groups, history), coins, pp.openness, trust,
-                                      dyn["trust_sensitivity"], pp.ally_always)
+        chance = None
+        if coins is not None:  # otherwise openness 1 and nothing makes listening costly: the chance is exactly 1
+            pos = runs_last(s.position)
+            excess = (decisions.excess_distance(np.abs(pairs.speaker(pos) - pairs.listener(pos)),
+                                                pairs.listener(self._salience), pp.latitude)
+                      if self._distance_matters else 0.0)
+            chance = decisions.listen_chance(pp.openness, trust, excess, pp.style_cost, self._pair_worth(pairs),
+                                             dyn["trust_sensitivity"], dyn["distance_aversion"])
+        listen = strategies.listening(contact, strategies.intent_of(pp.groups, history), coins, chance,
+                                      pp.ally_always)
         return Round(pairs, pp, mediated, rate, active, prop, contact, trust, seen, listen)
 
     def commit(self, r: int, d: Round) -> np.ndarray:
@@ -227,18 +241,45 @@ class Engine:
         weight = dynamics.persuasion_weight(d.listen, d.trust, pp.capability, pp.persuasion, d.rate)
         pos[...] = dynamics.move(pairs, pos, heard, weight, self._movable, pp.latitude, self.structure.update)
         back = pairs.reverse(d.listen)  # back[p]: the speaker listened to the listener
+        if self._noise is not None:  # what the listener believes: a heard round mistaken for an ignored one
+            noise = self._noise.next_round({"noise"})["noise"]
+            back = decisions.perceived(back, noise if pairs is self.pairs else pairs.uniforms(noise),
+                                       dyn["perception_noise"])
         if not self._trust_fixed:
             pairs.put(pair_major(s.trust), dynamics.trust_after(d.trust, d.contact, back, pp.kept_when_ignored,
                                                                  pp.kept_after_style, dyn["trust_gain"]))
         memory = {name: pair_major(getattr(s, name)) for name in ch.MEMORY}
         ch.remember(pairs, memory, d.seen, d.contact, d.listen, back, dyn["reciprocity_memory"])
-        one_sided = self.channels.count_one_sided(r, pairs, d.contact)
+        one_sided = self.channels.count_one_sided(r, pairs, d.contact, self._channel_values())
         self._prop = tracks.proposal_of(*self._weights, pos)
         self._tracks_after(r, d.active)
         if r + 1 < self.rounds:
             self.channels.open_pressed(r + 1)
             self.channels.reopen(r + 1)
         return one_sided
+
+    def _channel_values(self) -> tuple[decisions.Value, decisions.Value]:
+        """Each side's value of continuing each back channel, from the state now (``sim.decisions``)."""
+        s = self.state
+        return decisions.channel_values(self.structure.channel_ends, runs_last(s.position), self._salience,
+                                        self._latitude, runs_last(s.trust), runs_last(s.reciprocity),
+                                        runs_last(s.pressure), self._wedge, self._speech["cost"],
+                                        runs_last(s.ch_exposed), self.params.dyn)
+
+    def _pair_worth(self, pairs: ch.Pairs | ch.Matching) -> np.ndarray | float:
+        """(P, R) what each open back channel is worth to each listener (0 for other contacts)."""
+        structure, s, dyn = self.structure, self.state, self.params.dyn
+        is_open = runs_last(s.ch_status) == ch.OPEN
+        if not is_open.any():
+            return 0.0
+        pressure = runs_last(s.pressure)
+        out = np.zeros((len(pairs), len(self.seeds)))
+        for c, ends in enumerate(structure.channel_ends.tolist()):
+            for side, (x, y) in enumerate((ends, ends[::-1])):
+                worth = decisions.channel_worth(pressure[x], self._wedge[side, c], dyn["sidelining_worth"],
+                                                dyn["wedge_worth"])
+                pairs.add(out, x, y, worth * is_open[c])
+        return out
 
     def _tracks_after(self, r: int, active: np.ndarray) -> None:
         """Agreement and sidelining pressure after the round's moves."""

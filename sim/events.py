@@ -51,6 +51,7 @@ def exposure(w: World, ev, runs: np.ndarray) -> Effect:
     s.trust[runs, b, a] *= keep
     cut = w.params.dyn["exposure_patience_cut"][runs].astype(np.int64)
     s.ch_patience_cut[runs, c] += cut
+    s.ch_exposed[runs, c] = True
     return Effect(f"the {w.structure.channel_labels[c]} contact became public: each side's trust in the other falls by "
                   f"{100 * (1 - keep[0]):.0f}% and patience shrinks by {cut[0]} round(s)")
 

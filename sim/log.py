@@ -19,14 +19,22 @@ def rounds(n: int) -> str:
     return f"{n} round" if n == 1 else f"{n} rounds"
 
 
-def collapse_reason(ends: tuple[str, str], sides: list[bool], streaks: list[int], recips: list[float],
+def collapse_reason(ends: tuple[str, str], sides: list[bool], streaks: list[int], values: list[dict[str, float]],
                     threshold: float, count: int) -> str:
-    """Why a back channel collapses: which side did not listen to whom (by ``sides``), and for how long."""
+    """Why a back channel collapses: which side walked away from whom (by ``sides``), what tipped it (how long the
+    other did not listen, its trust, what the channel was worth to it, its costs), and for how long.
+
+    ``values[side]``: that side's ``reciprocity``, ``trust``, ``worth``, ``cost`` and ``total`` value of continuing
+    (``sim.decisions.Value``).
+    """
     parts = []
     for side in (0, 1):
         if sides[side]:
             what = f"did not listen in {rounds(streaks[side])} in a row" if streaks[side] else "listened too rarely"
-            seen = f"perceived reciprocity {recips[side]:.2f} < {threshold:.2f}"
+            v = values[side]
+            seen = (f"perceived reciprocity {v['reciprocity']:.2f}, trust {v['trust']:.2f}, the channel worth "
+                    f"{v['worth']:.2f} to it, costs {v['cost']:.2f}: continuing {v['total']:.2f} < walking away "
+                    f"{threshold:.2f}")
             parts.append(f"{ends[side]}: {ends[1 - side]} {what} ({seen})")
     return "; ".join(parts) + f"; one-sided for {rounds(count)} in a row"
 

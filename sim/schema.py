@@ -124,11 +124,15 @@ class Channel(Base):
         "null: only by an open_channel event.",
     )
     patience: Rounds = Field(
-        3, description="One-sided rounds tolerated in a row before it collapses.",
+        3, description="Grievance tolerated before it collapses: one-sided rounds in a row, each counted by how "
+        "far the worse side's value of continuing falls below `threshold`, as a share of it (a round with no value "
+        "left counts 1).",
         json_schema_extra={"plausible": [1, 8]},
     )
     threshold: Unit = Field(
-        0.4, description="Perceived reciprocity below this makes a round one-sided.",
+        0.4,
+        description="Value of walking away: a round is one-sided for a side whose value of continuing (perceived "
+        "reciprocity + the channel's worth − its costs, see `dynamics`) is below this.",
         json_schema_extra={"plausible": [0.2, 0.6]},
     )
     reopen: Literal["never"] | Reopen = Field("never", description="`never` or {cooldown, min_trust}.")
@@ -209,11 +213,17 @@ class SpeechCoefficients(Base):
         description="Extra proportional trust loss of the hearer each round.",
         json_schema_extra={"plausible": [0.0, 0.15]},
     )
+    cost: Unit = coefficient(
+        0.0,
+        "Cost to the hearer of listening to this style: lowers its chance of listening and its value of keeping a "
+        "back channel (each style's own plausible range is in the table below).",
+        0.0, 0.5,
+    )
 
 
 def _speech_default(name: str) -> SpeechCoefficients:
     s = SPEECH[name]
-    return SpeechCoefficients(persuasion=s.persuasion, fall=s.fall, penalty=s.penalty)
+    return SpeechCoefficients(persuasion=s.persuasion, fall=s.fall, penalty=s.penalty, cost=s.cost)
 
 
 class Speech(Base):
@@ -288,6 +298,38 @@ class Dynamics(Base):
     )
     exposure_patience_cut: Round = coefficient(
         1, "Rounds of patience an exposed channel loses.", 0, 2
+    )
+    distance_aversion: Annotated[float, Field(ge=0.0, le=3.0)] = coefficient(
+        0.5,
+        "Weight of the other's distance beyond one's latitude (salience-weighted mean over issues) in the cost of "
+        "listening and of keeping a back channel: arguments far outside latitude are not worth hearing.",
+        0.0, 1.5,
+    )
+    distrust_cost: Unit = coefficient(
+        0.3,
+        "Cost of keeping a back channel with someone one distrusts: weight of (1 − trust) in the value of continuing.",
+        0.0, 0.8,
+    )
+    sidelining_worth: Annotated[float, Field(ge=0.0, le=3.0)] = coefficient(
+        1.0,
+        "Worth of a back channel per unit of the side's sidelining pressure (what made the initiator open it); adds "
+        "to its chance of listening and its value of continuing.",
+        0.0, 2.0,
+    )
+    wedge_worth: Unit = coefficient(
+        0.3,
+        "Worth of a back channel per unit of the capability share the other's allies hold in its bloc (a separate "
+        "line splits the bloc, e.g. Russia talking to the UK apart from the EU).",
+        0.0, 1.0,
+    )
+    exposure_cost: Unit = coefficient(
+        0.2, "Cost, in the value of continuing, of a back channel that has become public (after `exposure`).", 0.0, 0.5
+    )
+    perception_noise: Unit = coefficient(
+        0.0,
+        "Chance a side mistakes a round it was listened to for one it was not (Axelrod's noise; its own random "
+        "stream, so 0 leaves every other draw as it was).",
+        0.0, 0.2,
     )
 
 

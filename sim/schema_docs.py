@@ -101,11 +101,12 @@ def markdown() -> str:
             lines += [
                 "Defaults per style (the speech registry, `sim/strategies.py`):",
                 "",
-                "| style | persuasion | fall | penalty | meaning |",
-                "|---|---|---|---|---|",
+                "| style | persuasion | fall | penalty | cost (plausible) | meaning |",
+                "|---|---|---|---|---|---|",
             ]
             lines += [
-                f"| `{s.name}` | {s.persuasion} | {s.fall} | {s.penalty} | {s.description} |" for s in SPEECH.values()
+                f"| `{s.name}` | {s.persuasion} | {s.fall} | {s.penalty} | {s.cost} "
+                f"({s.cost_plausible[0]:g}–{s.cost_plausible[1]:g}) | {s.description} |" for s in SPEECH.values()
             ]
         if model is schema.Strategy:
             lines += [

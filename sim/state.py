@@ -50,9 +50,11 @@ class State:
     ch_last_change: np.ndarray  # (R, C) int round of the last open/close, -1 never
     ch_closed: np.ndarray  # (R, C) int round of the last close, -1 never
     ch_one_sided: np.ndarray  # (R, C) int consecutive one-sided rounds
+    ch_grievance: np.ndarray  # (R, C) one-sidedness accumulated over them (``sim.decisions.grievance``)
     ch_lifetime: np.ndarray  # (R, C) int rounds open in all
     ch_collapses: np.ndarray  # (R, C) int
     ch_patience_cut: np.ndarray  # (R, C) int (exposure)
+    ch_exposed: np.ndarray  # (R, C) bool: the contact has become public
     ch_reason: np.ndarray  # (R, C) object: last closing reason
     ch_unheard: np.ndarray  # (R, C) int8 at the last collapse: 1 the other end did not listen, 2 the initiator, 3 both
     agreement_round: np.ndarray  # (R,) int, -1 none
@@ -90,9 +92,11 @@ class State:
             ch_last_change=stored((c,), -1, np.int64),
             ch_closed=stored((c,), -1, np.int64),
             ch_one_sided=stored((c,), 0, np.int64),
+            ch_grievance=stored((c,), 0.0),
             ch_lifetime=stored((c,), 0, np.int64),
             ch_collapses=stored((c,), 0, np.int64),
             ch_patience_cut=stored((c,), 0, np.int64),
+            ch_exposed=stored((c,), False, bool),
             ch_reason=np.full((r, c), None, dtype=object),
             ch_unheard=stored((c,), 0, np.int8),
             agreement_round=np.full(r, -1, dtype=np.int64),

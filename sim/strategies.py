@@ -127,13 +127,13 @@ def intent_of(groups: list[tuple[ReciprocityRule, np.ndarray | None]], h: Histor
 
 
 
-def listening(contact: np.ndarray, intent: np.ndarray, coins: np.ndarray | None, openness: np.ndarray,
-              trust: np.ndarray, sensitivity: np.ndarray, ally_always: np.ndarray) -> np.ndarray:
-    """Who listens: in contact and intending to (``intent_of``), carried out with chance
-    ``openness × (1 − sensitivity·(1 − trust))`` against ``coins`` (None: that chance is exactly 1); allies always."""
+def listening(contact: np.ndarray, intent: np.ndarray, coins: np.ndarray | None, chance: np.ndarray | None,
+              ally_always: np.ndarray) -> np.ndarray:
+    """Who listens: in contact and intending to (``intent_of``), carried out with ``chance``
+    (``sim.decisions.listen_chance``) against ``coins`` (None: that chance is exactly 1); allies always."""
     listen = contact & intent
     if coins is not None:
-        listen &= coins < openness * (1.0 - sensitivity * (1.0 - trust))
+        listen &= coins < chance
     listen |= contact & ally_always
     return listen
 
@@ -144,9 +144,11 @@ def any_stochastic(codes: np.ndarray) -> bool:
     return bool(np.array([rule.stochastic for rule in RECIPROCITY.values()])[used].any())
 
 
-def chance_matters(openness: np.ndarray, sensitivity: np.ndarray) -> bool:
-    """Whether listening is ever left to chance (so the round needs its coins)."""
-    return bool((openness < 1).any() or (sensitivity > 0).any())
+def chance_matters(openness: np.ndarray, sensitivity: np.ndarray, distance: bool = False,
+                   style_cost: np.ndarray | float = 0.0) -> bool:
+    """Whether listening is ever left to chance (so the round needs its coins): openness below 1, distrust, distance
+    or a costly style lowering the chance (``sim.decisions.listen_chance``)."""
+    return bool((openness < 1).any() or (sensitivity > 0).any() or distance or (np.asarray(style_cost) > 0).any())
 
 
 @dataclass(frozen=True)
@@ -158,14 +160,18 @@ class SpeechStyle:
     persuasion: float  # multiplier on the step of a hearer who listens
     fall: float  # multiplier on the hearer's trust loss when the speaker ignores the hearer
     penalty: float  # extra proportional trust loss of the hearer each round the style is heard
+    cost: float = 0.0  # cost to the hearer of listening (lowers its chance of listening and of staying)
+    cost_plausible: tuple[float, float] = (0.0, 0.5)  # the range of ``cost`` a sensitivity analysis samples
 
 
 SPEECH: dict[str, SpeechStyle] = {
     s.name: s
     for s in (
-        SpeechStyle("respectful", "Acknowledges the other's position; softens the fall of trust.", 1.0, 0.5, 0.0),
-        SpeechStyle("assertive", "Presents its own position firmly.", 0.9, 1.0, 0.0),
-        SpeechStyle("ultimatum", "Demands; persuades less and costs the hearer's trust every round.", 0.6, 1.0, 0.08),
+        SpeechStyle("respectful", "Acknowledges the other's position; softens the fall of trust.", 1.0, 0.5, 0.0,
+                    0.0, (0.0, 0.05)),
+        SpeechStyle("assertive", "Presents its own position firmly.", 0.9, 1.0, 0.0, 0.0, (0.0, 0.15)),
+        SpeechStyle("ultimatum", "Demands; persuades less, costs the hearer's trust every round and makes listening "
+                    "costly.", 0.6, 1.0, 0.08, 0.3, (0.15, 0.5)),
     )
 }
 SPEECH_CODES: dict[str, int] = {name: code for code, name in enumerate(SPEECH)}

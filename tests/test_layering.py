@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("sim", "analysis", "dipsim", "scenarios")
-MATHS = {"sim.dynamics", "sim.channels", "sim.tracks", "sim.strategies"}
+MATHS = {"sim.dynamics", "sim.channels", "sim.tracks", "sim.strategies", "sim.decisions"}
 ALLOWED_IN_MATHS = {"numpy", "__future__", "dataclasses", "typing"} | MATHS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim import channels, dynamics, strategies, tracks
+from sim import channels, decisions, dynamics, strategies, tracks
 
 
 def _move(pos, weight, salience, latitude, update, instead=None):
@@ -71,10 +71,10 @@ def test_listening_chance_and_allies():
     contact, intent = np.array([True, True, True, False]), np.array([True, True, False, True])
     coins = np.array([0.5, 0.5, 0.0, 0.0])
     # chance openness × (1 − sensitivity·(1 − trust)) = 0.8 × (1 − 0.5·0.5) = 0.6 for pair 0, 0.8 × 0.5 = 0.4 for 1
-    got = strategies.listening(contact, intent, coins, np.full(4, 0.8), np.array([0.5, 0.0, 1, 1]), np.array(0.5),
-                               np.array([False, False, True, True]))
+    chance = decisions.listen_chance(np.full(4, 0.8), np.array([0.5, 0.0, 1, 1]), 0.0, 0.0, 0.0, np.array(0.5), 0.0)
+    got = strategies.listening(contact, intent, coins, chance, np.array([False, False, True, True]))
     np.testing.assert_array_equal(got, [True, False, True, False])  # an ally listens whatever its intent, if met
-    assert strategies.listening(contact, intent, None, np.zeros(4), np.zeros(4), 1.0, np.zeros(4, bool)).tolist() == \
+    assert strategies.listening(contact, intent, None, None, np.zeros(4, bool)).tolist() == \
         [True, True, False, False]  # no coins: the chance is exactly 1
 
 
