@@ -34,7 +34,7 @@ def _lines(text: str) -> list[str]:
 def test_error_paths_name_channels_tracks_and_relations() -> None:
     lines = _lines(TEXT.replace("patience: 2", "patience: 0").replace("trust: 0.5", "trust: 5"))
     assert lines == ["x.yaml:8:23: relations.A-B.trust: must be a number in [0, 1], got 5",
-                     "x.yaml:12:23: channels.A-B.patience: must be an integer >= 1, got 0"]
+                     "x.yaml:12:23: channels.A-B.patience: must be an integer in [1, 100000], got 0"]
     lines = _lines(TEXT.replace("participants: [A, B]", "participants: [A, C]").replace("at: 1,", "at: 99,"))
     assert any(ln.startswith("x.yaml:10:") and "tracks.talks.participants.1: unknown actor 'C'" in ln
                for ln in lines), lines
