@@ -7,19 +7,18 @@ what finished and cancels the rest).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
-from multiprocessing import forkserver
 from typing import Any
 
+from analysis.sweep.forkserver import context
+from analysis.sweep.request import BACKENDS
 from analysis.sweep.tasks import Task, TaskResult, run_task
 
-BACKENDS: tuple[str, ...] = ("local", "dask")
+__all__ = ["BACKENDS", "Backend", "DaskBackend", "LocalBackend", "SerialBackend", "cpu_count", "make_backend",
+           "usable_workers"]
 
 
 def cpu_count() -> int:
@@ -33,20 +32,6 @@ def cpu_count() -> int:
 def _ignore_sigint() -> None:
     """Worker initializer: leave Ctrl-C to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore Ctrl-C while helper processes start, so they inherit SIG_IGN from their first instruction (a worker
-    that is still importing when Ctrl-C comes would otherwise print a KeyboardInterrupt traceback)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, old)
 
 
 def usable_workers(requested: int | None, batches: int) -> int:
@@ -65,6 +50,15 @@ class Backend:
 
     def describe(self) -> str:
         return f"{self.workers} worker{'s' if self.workers != 1 else ''} ({self.name})"
+
+    def when_idle(self, job: Callable[[], object]) -> None:
+        """Run ``job`` in each worker once the last batch has been handed out (to warm workers for ``side``);
+        nothing on backends without local workers."""
+
+    def side(self, job: Callable[..., Any], *args: Any) -> Future[Any] | None:
+        """Run ``job(*args)`` in a worker beside this process (a future), or None where there is no local worker
+        (the caller then runs it itself)."""
+        return None
 
     def close(self) -> None:
         """Wait for workers to stop; nothing should be running."""
@@ -97,14 +91,21 @@ class LocalBackend(Backend):
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        if "forkserver" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.sweep.tasks", "sim.engine"])  # import once, fork workers
-            with _sigint_ignored():  # the fork server (and so every worker it forks) starts with Ctrl-C ignored
-                forkserver.ensure_running()
-        else:  # pragma: no cover - not Linux
-            ctx = multiprocessing.get_context("spawn")
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_ignore_sigint)
+        self.idle_jobs: list[Callable[[], object]] = []
+
+    def when_idle(self, job: Callable[[], object]) -> None:
+        self.idle_jobs.append(job)
+
+    def side(self, job: Callable[..., Any], *args: Any) -> Future[Any] | None:
+        return self.pool.submit(job, *args)
+
+    def _idle(self) -> None:
+        """Queue the idle jobs (once per worker) behind the last batches: they run as workers run out of work."""
+        for job in self.idle_jobs:
+            for _ in range(self.workers):
+                self.pool.submit(job)
+        self.idle_jobs = []
 
     def results(self, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         queue = iter(tasks)
@@ -114,12 +115,16 @@ class LocalBackend(Backend):
             running.add(self.pool.submit(run_task, task))
             if len(running) >= window:
                 break
+        else:
+            self._idle()
         while running:
             finished, running = wait(running, return_when=FIRST_COMPLETED)
             for fut in finished:
                 for task in queue:
                     running.add(self.pool.submit(run_task, task))
                     break
+                else:
+                    self._idle()
                 yield fut.result()
 
     def close(self) -> None:

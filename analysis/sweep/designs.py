@@ -18,12 +18,12 @@ from typing import Any, Literal
 import numpy as np
 
 from analysis.sweep.designs_gsa import DEFAULT_LEVELS, GSA_DESIGNS, requirement_problems, unit_sample
+from analysis.sweep.request import DESIGNS
 from sim.limits import lift, limit
 from sim.paths import PathError, parse_value
 from sim.ranges import default_ranges
 
 DesignKind = Literal["grid", "lhs", "sobol", "morris"]
-DESIGNS: tuple[str, ...] = ("grid", "lhs", *GSA_DESIGNS)
 SAMPLED = ("lhs", *GSA_DESIGNS)  # designs that draw from lo:hi ranges
 DEFAULT_RANGES = "default-ranges"
 _FORMS = ("a list (0,0.5,1), start:stop:count (0:1:11), categories (a,b) or, for lhs/sobol/morris, "

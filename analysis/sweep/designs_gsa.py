@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-GSA_DESIGNS = ("sobol", "morris")
+from analysis.sweep.request import GSA_DESIGNS
+
+__all__ = ["DEFAULT_LEVELS", "FLAGS", "GSA_DESIGNS", "requirement_problems", "unit_problem", "unit_sample"]
 DEFAULT_LEVELS = 4
 
 

@@ -151,8 +151,9 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     return Summary(out, plan.total, ok, failed, seconds, session)
 
 
-def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
-    """Build the dashboard if the dashboard module exists; a warning line (not a crash) if it fails."""
+def dashboard_problem(out: Path, plotly: str = "inline") -> str | None:
+    """Build the dashboard if the dashboard module exists; None, or a warning line (not a crash) if it fails.
+    Picklable, so a pool worker can build it (``Backend.side``) while this process prints the headline."""
     try:
         from analysis.dashboard import write_dashboard as build
     except ImportError:
@@ -160,7 +161,30 @@ def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
     try:
         build(out, plotly)
     except Exception as e:  # the saved results matter more than the page
-        msg = f"warning: dashboard not written: {type(e).__name__}: {e}"
-        print(msg, file=sys.stderr)
-        return msg
+        return f"warning: dashboard not written: {type(e).__name__}: {e}"
     return None
+
+
+def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
+    """Build the dashboard here; the warning line (printed to stderr) if it fails."""
+    msg = dashboard_problem(out, plotly)
+    if msg:
+        print(msg, file=sys.stderr)
+    return msg
+
+
+def warm_dashboard() -> None:
+    """Import the dashboard's modules and draw a throw-away figure (plotly loads its validators on first use), so
+    the worker that later builds the page starts warm; run while the last batches finish (``Backend.when_idle``)."""
+    try:
+        import plotly.graph_objects as go
+
+        from analysis import html
+        from analysis.figures.common import style
+    except ImportError:
+        return
+    traces = [go.Scatter(x=[0, 1], y=[0, 1], error_y=dict(type="data", array=[0, 1])), go.Heatmap(z=[[0]]),
+              go.Histogram(x=[1]), go.Bar(x=[1], y=[1])]
+    fig = style(go.Figure(traces), height=100, title="warm-up")
+    fig.update_layout(updatemenus=[dict(buttons=[dict(label="a", method="update", args=[{}])])])
+    html.figure(fig, "warm-up")

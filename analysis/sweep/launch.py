@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from analysis.outdir import prepare_out
 from analysis.sweep.backends import make_backend, usable_workers
 from analysis.sweep.designs import DesignError
-from analysis.sweep.execute import SweepExists, execute, start, write_dashboard
+from analysis.sweep.execute import SweepExists, dashboard_problem, execute, start, warm_dashboard, write_dashboard
 from analysis.sweep.io import done_parts, read_json
 from analysis.sweep.limits import check_batches, scenario_size
 from analysis.sweep.plan import Plan
@@ -58,16 +59,36 @@ def launch(plan: Plan, out: Path, request: Request, *, new: bool, runner: object
                 if requested is not None and workers < requested else ""
             print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else "")
                   + capped, flush=True)
+            if request.dashboard:
+                backend.when_idle(warm_dashboard)  # workers warm up for the page as they run out of batches
             summary = execute(plan, out, backend, runner, progress=request.progress)
+            print(summary.line())
+            if summary.interrupted:
+                return 130
+            page = backend.side(dashboard_problem, out, request.plotly) if request.dashboard else None
+            if plan.kind == "sweep" and summary.done:
+                print("\n".join(_headline(plan, out)), flush=True)  # while a worker draws the page
+            problem = _page_problem(page) if request.dashboard else None
     except BrokenProcessPool as e:
         print(f"error: a worker process died ({e}); finished batches are saved in {out}: "
               f"`dipsim sweep --resume {out}` runs the rest", file=sys.stderr)
         return 1
-    print(summary.line())
-    if summary.interrupted:
-        return 130
-    if plan.kind == "sweep" and summary.done:
-        print("\n".join(_headline(plan, out)))
-    if request.dashboard:
+    if request.dashboard and problem is _HERE:
         write_dashboard(out, request.plotly)
+    elif problem:
+        print(problem, file=sys.stderr)
     return 0
+
+
+_HERE = "build it in this process"
+
+
+def _page_problem(page: Future[str | None] | None) -> str | None:
+    """What the worker that drew the dashboard said (None: written); ``_HERE`` when no worker drew it (no local
+    pool, or the worker failed outside the page code), so this process builds it."""
+    if page is None:
+        return _HERE
+    try:
+        return page.result()
+    except Exception:  # e.g. a worker that died: the page is drawn here instead
+        return _HERE

@@ -19,6 +19,7 @@ from typing import Any
 from analysis.sweep.designs import Design, DesignError, GridPoints, Vary, column_kind, expand_defaults, make_design
 from analysis.sweep.designs_gsa import GSA_DESIGNS
 from analysis.sweep.io import file_hash
+from analysis.sweep.request import DEFAULT_BATCH
 from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
 from sim.compose import compose_text
 from sim.errors import ScenarioError, dotted
@@ -26,8 +27,6 @@ from sim.loader import load_scenario
 from sim.paths import PathError, resolve_path
 from sim.seeding import spawned_seeds
 from sim.textfile import read_text
-
-DEFAULT_BATCH = 1024  # the largest default batch: the engine's best for small scenarios (docs/performance.md)
 
 
 @dataclass(frozen=True)
@@ -90,12 +89,14 @@ class Plan:
         return ["run_id", "seed"] + (["scenario"] if self.labelled else []) + list(self.vary_kinds)
 
     def runs(self, ks: range) -> list[RunSpec]:
-        """The runs ``ks``, their seeds derived together."""
+        """The runs ``ks``, their seeds derived together; the runs of one point share its dict (built once)."""
         spawn = [k % self.seeds for k in ks] if self.kind == "compare" or self.common_seeds else ks
-        out = []
+        out, points, n = [], {}, len(self.points)
         for k, seed in zip(ks, spawned_seeds(self.root_seed, spawn), strict=True):
-            base, point = divmod(k // self.seeds, len(self.points))
-            out.append(RunSpec(k, seed, base, self.points[point]))
+            base, point = divmod(k // self.seeds, n)
+            if point not in points:
+                points[point] = self.points[point]
+            out.append(RunSpec(k, seed, base, points[point]))
         return out
 
     def task(self, index: int, runner: Any = None) -> Task:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.sweep.backends import cpu_count
@@ -30,33 +29,9 @@ from analysis.sweep.plan import (
     serial_seconds,
     sweep_plan,
 )
+from analysis.sweep.request import COMPARE_SEEDS, SWEEP_SEEDS, Request
 from sim.seeding import default_seed
 from sim.yamlio import read_yaml
-
-SWEEP_SEEDS = 20  # default replicate seeds per point of a sweep
-COMPARE_SEEDS = 100  # default runs per scenario of a comparison
-
-
-@dataclass
-class Request:
-    """Where and how batches run (shared by sweep and compare); None means the default."""
-
-    seed: int | None = None
-    workers: int | None = None
-    backend: str = "local"
-    scheduler: str | None = None
-    batch_size: int | None = None
-    out: str | None = None
-    force: bool = False  # write into a non-empty --out that is not a dipsim output
-    keep_rounds: bool = False
-    progress: bool = True
-    dashboard: bool = True
-    plotly: str = "inline"  # how the dashboard loads plotly.js (analysis.html.PLOTLY_MODES)
-    vary: Sequence[str] = field(default_factory=list)  # sweeps: PATH=VALUES texts
-    design: str | None = None
-    samples: int | None = None
-    seeds: int | None = None
-    levels: int | None = None  # morris grid levels
 
 
 def stamp() -> str:

@@ -194,8 +194,11 @@ def run_task(task: Task) -> TaskResult:
     built: dict[tuple[int, str], tuple[Scenario, Hashable] | BaseException] = {}
     groups: dict[Hashable, list[tuple[RunSpec, Scenario]]] = {}
     failures: list[dict[str, Any]] = []
+    keys: dict[int, str] = {}  # id of a point dict -> its contents as a key (the runs of a point share one dict)
     for run in task.runs:
-        cache_key = (run.base, repr(sorted(run.point.items())))
+        if id(run.point) not in keys:
+            keys[id(run.point)] = repr(sorted(run.point.items()))
+        cache_key = (run.base, keys[id(run.point)])
         if cache_key not in built:
             try:
                 sc = build_scenario(*task.bases[run.base], run.point)

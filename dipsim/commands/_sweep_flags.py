@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.sweep.backends import BACKENDS
-from analysis.sweep.plan import DEFAULT_BATCH
-from analysis.sweep.setup import Request
+from analysis.sweep.request import BACKENDS, DEFAULT_BATCH, Request
 from dipsim.commands._common import add_plotly_flag, seed_arg
 from sim.limits import DEFAULTS, env_name
 
@@ -35,10 +33,16 @@ def add_backend_flags(p: argparse.ArgumentParser) -> None:
 
 
 def request_of(args: argparse.Namespace) -> Request:
-    """The sweep (or compare) settings the flags give."""
-    return Request(seed=args.seed, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
+    """The sweep (or compare) settings the flags give; a request that may use a local pool starts its fork server
+    now, so the workers' imports overlap the parent's imports and planning (analysis.sweep.forkserver)."""
+    request = Request(seed=args.seed, workers=args.workers, backend=args.backend, scheduler=args.scheduler,
                    batch_size=args.batch_size, out=args.out, force=args.force, keep_rounds=args.keep_rounds,
                    progress=not args.no_progress, dashboard=not args.no_dashboard,
                    plotly=getattr(args, "plotly", "inline"), vary=getattr(args, "vary", []),
                    design=getattr(args, "design", None), samples=getattr(args, "samples", None),
                    seeds=getattr(args, "seeds", None), levels=getattr(args, "levels", None))
+    if request.may_pool:
+        from analysis.sweep.forkserver import context
+
+        context()
+    return request

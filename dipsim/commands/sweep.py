@@ -6,9 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.sweep.designs import DESIGNS, DesignError
-from analysis.sweep.launch import launch
-from analysis.sweep.setup import SWEEP_SEEDS, new_sweep, resumed
+from analysis.sweep.request import DESIGNS, SWEEP_SEEDS
 from dipsim.commands._common import scenario_path
 from dipsim.commands._sweep_flags import add_backend_flags, request_of
 from sim.errors import ScenarioError, UsageError
@@ -62,6 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _plan(args: argparse.Namespace) -> tuple:
     """The plan and output directory of a new sweep (ScenarioError/DesignError on bad input)."""
+    from analysis.sweep.designs import DesignError
+    from analysis.sweep.setup import new_sweep
+
     if args.target is None:
         raise DesignError(["dipsim sweep: give a SCENARIO_OR_SWEEP_FILE, or --resume DIR"])
     return new_sweep(scenario_path(args.target), request_of(args))
@@ -69,6 +70,9 @@ def _plan(args: argparse.Namespace) -> tuple:
 
 def _resume(args: argparse.Namespace) -> tuple:
     """The saved plan of an interrupted sweep; refuses flags that would change its rows."""
+    from analysis.sweep.designs import DesignError
+    from analysis.sweep.setup import resumed
+
     changing = [flag for flag, v in (("SCENARIO_OR_SWEEP_FILE", args.target), ("--vary", args.vary),
                                      ("--design", args.design), ("--samples", args.samples), ("--seeds", args.seeds),
                                      ("--seed", args.seed), ("--levels", args.levels),
@@ -82,9 +86,13 @@ def _resume(args: argparse.Namespace) -> tuple:
 
 
 def run(args: argparse.Namespace, runner: object = None) -> int:
+    request = request_of(args)  # first: it may start the pool's fork server, which imports while we plan
+    from analysis.sweep.designs import DesignError
+    from analysis.sweep.launch import launch
+
     try:
         plan, out = _resume(args) if args.resume else _plan(args)
-        return launch(plan, out, request_of(args), new=not args.resume, runner=runner)
+        return launch(plan, out, request, new=not args.resume, runner=runner)
     except (DesignError, ScenarioError, UsageError) as e:
         print(str(e), file=sys.stderr)
         return 2
