@@ -59,10 +59,16 @@ def read_events(path: Path) -> list[dict[str, Any]]:
     return events
 
 
-def read_table(directory: Path, stem: str, required: tuple[str, ...] = ()) -> pd.DataFrame:
-    """``stem.parquet`` (file or directory of parts) or ``stem.csv`` of a directory, checking required columns."""
+def read_table(directory: Path, stem: str, required: tuple[str, ...] = (),
+               skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``stem.parquet`` (file or directory of parts) or ``stem.csv`` of a directory, checking required columns;
+    columns named in ``skip`` are not read from a Parquet file."""
     parquet, csv = directory / f"{stem}.parquet", directory / f"{stem}.csv"
-    if parquet.exists():
+    if parquet.is_file() and skip:
+        import pyarrow.parquet as pq
+
+        df = pd.read_parquet(parquet, columns=[c for c in pq.read_schema(parquet).names if c not in skip])
+    elif parquet.exists():
         df = pd.read_parquet(parquet)
     elif csv.is_file():
         df = pd.read_csv(csv)
@@ -178,10 +184,11 @@ def _manifest(d: Path) -> dict[str, Any]:
     return dict(manifest)
 
 
-def _read_runs(d: Path) -> pd.DataFrame:
-    """``runs.parquet`` of a sweep/compare; while one is unfinished, its finished ``parts/part-*.parquet``."""
+def _read_runs(d: Path, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``runs.parquet`` of a sweep/compare (without the columns in ``skip``); while one is unfinished, its finished
+    ``parts/part-*.parquet``."""
     try:
-        return read_table(d, "runs")
+        return read_table(d, "runs", skip=skip)
     except FileNotFoundError:
         return combine(d, ("run_id", "seed"))  # typed as runs.parquet will be
 
@@ -220,10 +227,13 @@ def _gsa_sections(d: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
-def sweep_page(d: Path, head: tuple[str, str] | None = None) -> str:
-    """The HTML of a sweep directory's dashboard."""
+SWEEP_UNSHOWN = ("run_id", "seed")  # columns of runs.parquet the sweep page never shows (not read)
+
+
+def sweep_page(d: Path, head: tuple[str, str] | None = None, runs: pd.DataFrame | None = None) -> str:
+    """The HTML of a sweep directory's dashboard; of ``runs`` instead of its runs.parquet when given (a warm-up)."""
     manifest = _manifest(d)
-    runs = _read_runs(d)
+    runs = _read_runs(d, SWEEP_UNSHOWN) if runs is None else runs
     params = S.parameters(manifest, runs)
     outs = S.outcomes(runs, params)
     design = manifest.get("design") or {}

@@ -173,18 +173,15 @@ def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
     return msg
 
 
-def warm_dashboard() -> None:
-    """Import the dashboard's modules and draw a throw-away figure (plotly loads its validators on first use), so
-    the worker that later builds the page starts warm; run while the last batches finish (``Backend.when_idle``)."""
+def warm_dashboard(out: Path) -> None:
+    """Draw (and drop) the sweep page of the first finished part, so the worker that later builds the real page has
+    imported plotly and loaded its validators; run while the last batches finish (``Backend.when_idle``)."""
+    parts = sorted((out / "parts").glob("part-*.parquet"))
     try:
-        import plotly.graph_objects as go
+        import pandas as pd
 
-        from analysis import html
-        from analysis.figures.common import style
+        from analysis.dashboard import sweep_page
     except ImportError:
         return
-    traces = [go.Scatter(x=[0, 1], y=[0, 1], error_y=dict(type="data", array=[0, 1])), go.Heatmap(z=[[0]]),
-              go.Histogram(x=[1]), go.Bar(x=[1], y=[1])]
-    fig = style(go.Figure(traces), height=100, title="warm-up")
-    fig.update_layout(updatemenus=[dict(buttons=[dict(label="a", method="update", args=[{}])])])
-    html.figure(fig, "warm-up")
+    if parts and load_plan(out).kind == "sweep":
+        sweep_page(out, ("", ""), pd.read_parquet(parts[0]))

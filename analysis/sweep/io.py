@@ -146,18 +146,45 @@ def write_runs(out: Path, head: Sequence[str]) -> int:
     rows, last, pending = 0, -1, []
     with pq.ParquetWriter(tmp, schema) as writer:
         for i, path in enumerate(paths):
-            frame = conform(pd.read_parquet(path), types)
-            ids = frame["run_id"]
-            if not ids.is_monotonic_increasing or int(ids.iloc[0]) <= last:
+            table = as_typed(path, schema, types)
+            ids = table.column("run_id").to_numpy()
+            if (np.diff(ids) < 0).any() or int(ids[0]) <= last:
                 raise ValueError(f"{path}: runs out of order (each part must follow the one before)")
-            last = int(ids.iloc[-1])
-            pending.append(frame)
-            if sum(len(f) for f in pending) >= ROW_GROUP or i == len(paths) - 1:
-                batch = pd.concat(pending, ignore_index=True)
-                writer.write_table(pa.Table.from_pandas(batch, schema=schema, preserve_index=False))
+            last = int(ids[-1])
+            pending.append(table)
+            if sum(len(t) for t in pending) >= ROW_GROUP or i == len(paths) - 1:
+                batch = pa.concat_tables(pending)
+                writer.write_table(batch)
                 rows, pending = rows + len(batch), []
     os.replace(tmp, out / "runs.parquet")
     return rows
+
+
+def _widens(have: pa.DataType, want: pa.DataType) -> bool:
+    """Whether a part's column type becomes runs.parquet's by a cast that keeps every value as pandas would:
+    missing everywhere, a count where some runs lack it (float64), text as large text."""
+    return (pa.types.is_null(have) or (pa.types.is_integer(have) and pa.types.is_floating(want))
+            or (pa.types.is_string(have) and pa.types.is_large_string(want)))
+
+
+def as_typed(path: Path, schema: pa.Schema, types: dict[str, str]) -> pa.Table:
+    """A part as a table of runs.parquet's ``schema``, cast in Arrow where that is plain (the usual case: every
+    part already has the schema); else through pandas (``conform``), as before."""
+    table = pq.read_table(path)
+    columns = []
+    for want in schema:
+        at = table.schema.get_field_index(want.name)
+        if at < 0:
+            columns.append(pa.nulls(len(table), want.type))
+            continue
+        column = table.column(at)
+        if column.type != want.type:
+            if not _widens(column.type, want.type):
+                frame = conform(table.to_pandas(), types)
+                return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+            column = column.cast(want.type, safe=False)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def finish_files(out: Path, head: Sequence[str]) -> tuple[int, int]:

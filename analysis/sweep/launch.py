@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from pathlib import Path
 
 from analysis.outdir import prepare_out
@@ -60,7 +61,7 @@ def launch(plan: Plan, out: Path, request: Request, *, new: bool, runner: object
             print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else "")
                   + capped, flush=True)
             if request.dashboard:
-                backend.when_idle(warm_dashboard)  # workers warm up for the page as they run out of batches
+                backend.when_idle(partial(warm_dashboard, out))  # as workers run out of batches
             summary = execute(plan, out, backend, runner, progress=request.progress)
             print(summary.line())
             if summary.interrupted:
