@@ -75,3 +75,36 @@ def test_the_probe_sees_heavy_imports(tmp_path):
     """The check can fail: a run with its dashboard does load plotly."""
     mods = imported(tmp_path, "run", "--out", str(tmp_path / "run"))
     assert "plotly" in heavy(mods)
+
+
+def test_sweep_draws_its_dashboard_in_a_pool_worker(tmp_path):
+    """On a local pool the page is drawn by a worker (warmed while the last batches ran): this process never loads
+    plotly, yet dashboard.html is there. With --workers 1 the page is drawn here (the probe can fail)."""
+    argv = ("sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:4", "--seeds", "30",
+            "--batch-size", "10", "--no-progress", "--plotly", "shared")
+    pooled = imported(tmp_path, *argv, "--workers", "2", "--out", str(tmp_path / "pool"))
+    assert (tmp_path / "pool" / "dashboard.html").is_file()
+    assert heavy(pooled, ("plotly", "analysis.dashboard")) == set()
+    alone = imported(tmp_path, *argv, "--workers", "1", "--out", str(tmp_path / "alone"))
+    assert (tmp_path / "alone" / "dashboard.html").is_file()
+    assert "plotly" in heavy(alone)
+
+
+FORKSERVER_PROBE = """
+import sys
+from dipsim.cli import build_parser
+from dipsim.commands._sweep_flags import request_of
+from analysis.sweep import forkserver
+request_of(build_parser("sweep").parse_args(["sweep", "article_baseline", *sys.argv[1:]]))
+print(forkserver.running(), "pandas" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("flags", "started"), [((), True), (("--workers", "2"), True), (("--workers", "1"), False),
+                                                (("--backend", "dask"), False)])
+def test_the_pool_server_starts_before_planning(flags, started):
+    """Reading the flags starts the local pool's fork server (its imports overlap the planning) when a pool may
+    run, and nothing heavy has been imported by then."""
+    out = subprocess.run([sys.executable, "-c", FORKSERVER_PROBE, *flags], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.split()
+    assert out == [str(started), "False"]

@@ -98,3 +98,38 @@ def test_scenarios_with_different_channels_give_one_table_whatever_the_batching(
     assert str(runs["UK-Russia:collapsed"].dtype) == "boolean" and runs["agreement"].dtype == bool
     assert runs["UK-Russia:lifetime"].dtype == "float64"
     assert runs["UK-Russia:collapsed"].isna().sum() == 15 and runs["UK-Russia:collapsed"].sum() == 15
+
+
+def _pid() -> int:
+    import os
+
+    return os.getpid()
+
+
+def _mark(path: Path) -> None:
+    with path.open("a") as f:
+        f.write("idle\n")
+
+
+def test_idle_jobs_follow_the_last_batch_and_side_jobs_run_in_a_worker(tmp_path: Path) -> None:
+    """`when_idle` jobs run once per worker after every batch has been handed out; `side` runs a job in a worker
+    (a future). Without a pool neither runs: the caller does the work itself."""
+    import os
+    from functools import partial
+
+    marks = tmp_path / "idle.txt"
+    plan = _plan(3)
+    out = tmp_path / "s"
+    start(plan, out)
+    with LocalBackend(2) as backend:
+        backend.when_idle(partial(_mark, marks))
+        tasks = [plan.task(b) for b in range(plan.n_batches)]
+        assert not marks.exists()
+        results = list(backend.results(tasks))
+        side = backend.side(_pid)
+        assert side is not None and side.result() != os.getpid()
+    assert len(results) == plan.n_batches and marks.read_text().splitlines() == ["idle", "idle"]
+    serial = SerialBackend()
+    serial.when_idle(partial(_mark, tmp_path / "never.txt"))
+    list(serial.results([plan.task(0)]))
+    assert serial.side(_pid) is None and not (tmp_path / "never.txt").exists()
