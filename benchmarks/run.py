@@ -9,7 +9,8 @@ runs it (``EngineRunner.outcome_arrays``: no event log, every outcome column), i
 the batch engine on all cores (a process pool over batches, the sweep worker's call); and ``dipsim sweep``
 itself end to end (``analysis.sweep.execute`` on all cores: tasks, workers, typed tables, Parquet parts,
 manifest, the final runs.parquet); and the whole ``dipsim sweep`` command in a new process at ``--command-runs``
-(default 20,000 and 100,000 runs: imports, planning, pool, table, headline, dashboard). The timings of the
+(default 20,000 and 100,000 runs: imports, planning, pool, table, headline, dashboard), and on a dask LocalCluster
+at ``--dask-runs`` (default 20,000; when dask.distributed is installed). The timings of the
 implementations are interleaved, repeat by repeat, so a change in machine load hits all of them alike; each
 figure is the median of ``--repeats``. Also checks that
 plain Mesa and dipsim agree in distribution. ``--all`` then also measures the peak memory of the 100,000-run
@@ -20,6 +21,7 @@ tables; docs/performance.md keeps the figures with this command.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shutil
@@ -80,16 +82,16 @@ def _sweep(runs: int, batch: int, workers: int) -> None:
         shutil.rmtree(out)
 
 
-def _sweep_command(runs: int, workers: int) -> None:
-    """The whole ``dipsim sweep`` command in a new process, as a person types it: imports, planning, the pool,
-    the runs, runs.parquet, the printed headline and the dashboard (``--plotly shared``)."""
+def _sweep_command(runs: int, workers: int, backend: str = "local") -> None:
+    """The whole ``dipsim sweep`` command in a new process, as a person types it: imports, planning, the pool
+    (or a dask LocalCluster), the runs, runs.parquet, the printed headline and the dashboard (``--plotly shared``)."""
     points = 16
     out = Path(tempfile.mkdtemp(prefix="dipsim-bench-cmd-")) / "sweep"
     try:
         subprocess.run([sys.executable, "-m", "dipsim", "sweep", "article_baseline", "--vary",
                         f"actors.UK.strategy.openness=0:1:{points}", "--seeds", str(max(1, runs // points)),
-                        "--workers", str(workers), "--no-progress", "--plotly", "shared", "--out", str(out)],
-                       check=True, stdout=subprocess.DEVNULL)
+                        "--workers", str(workers), "--backend", backend, "--no-progress", "--plotly", "shared",
+                        "--out", str(out)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     finally:
         shutil.rmtree(out.parent)
 
@@ -122,6 +124,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--command-runs", type=int, nargs="*", default=[20000, 100000], metavar="N",
                     help="runs of each timing of the whole `dipsim sweep` command (a new process)")
+    ap.add_argument("--dask-runs", type=int, nargs="*", default=[20000], metavar="N",
+                    help="runs of each timing of the whole command on a dask LocalCluster (--backend dask; none "
+                    "without dask.distributed)")
     ap.add_argument("--all", action="store_true", help="also the sweep's peak memory and the 1,000-actor timings")
     args = ap.parse_args()
     sc = _scenario()
@@ -141,6 +146,10 @@ def main() -> None:
         commands = {f"`dipsim sweep` command, whole (new process: imports, plan, pool, table, headline, "
                     f"dashboard), {n:,} runs": ((lambda n=n: _sweep_command(n, args.workers)), n // 16 * 16)
                     for n in args.command_runs}
+        if importlib.util.find_spec("distributed") is not None:
+            commands |= {f"`dipsim sweep --backend dask` command, whole (a LocalCluster of {args.workers} workers), "
+                         f"{n:,} runs": ((lambda n=n: _sweep_command(n, args.workers, "dask")), n // 16 * 16)
+                         for n in args.dask_runs}
         rates = measure({
             "plain Mesa (agents loop over contacts)": (plain, args.plain_runs),
             "dipsim Mesa façade (a batch of one per run)": (facade, args.plain_runs),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import forkserver
 
-PRELOAD = ["analysis.sweep.tasks", "sim.engine"]  # imported once by the server, inherited by every worker
+PRELOAD = ["analysis.sweep.tasks", "sim.engine", "pandas"]  # imported once by the server, inherited by every worker
 
 
 @contextmanager

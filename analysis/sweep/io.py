@@ -15,14 +15,16 @@ import os
 import platform
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.sweep.table import column_types, conform
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PARTS = "parts"
 ROUNDS = "rounds"  # --keep-rounds: one Parquet part per batch, read the folder as one dataset
@@ -53,7 +55,7 @@ def versions() -> dict[str, str | None]:
         "dipsim": _version("dipsim") or sim.__version__,
         "numpy": np.__version__,
         "mesa": _version("mesa"),
-        "pandas": pd.__version__,
+        "pandas": _version("pandas"),  # not imported here: a sweep's parent imports pandas once results come
     }
 
 
@@ -114,6 +116,8 @@ ROW_GROUP = 65_536  # rows of runs.parquet written at a time (the parts are read
 
 
 def _empty(head: Sequence[str]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run_id", "seed") else object) for c in head})
 
 
@@ -124,6 +128,8 @@ def _parts(out: Path) -> list[Path]:
 
 def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
     """All parts as one table in memory, sorted by run_id and typed like ``runs.parquet``."""
+    import pandas as pd
+
     paths = _parts(out)
     if not paths:
         return _empty(head)
@@ -135,6 +141,8 @@ def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
 def write_runs(out: Path, head: Sequence[str]) -> int:
     """Stream the parts into ``runs.parquet`` (atomically) one part at a time, so memory stays flat however many
     runs the sweep has; the same table ``combine`` builds. Returns the rows written."""
+    import pandas as pd
+
     paths, tmp = _parts(out), out / "runs.parquet.tmp"
     if not paths:
         _empty(head).to_parquet(tmp, index=False)

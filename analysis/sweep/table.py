@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from numbers import Integral, Real
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.result import is_optional_round
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Columns = dict[str, "np.ndarray | list[Any]"]  # outcome columns: typed arrays, or lists of Python values
 
@@ -29,6 +31,8 @@ def _is_bool(v: Any) -> bool:
 def _outcome_column(key: str, values: np.ndarray | list[Any]) -> pd.Series:
     """Type one outcome column: a typed array as it is; Python values as bool, int64, or float64 (NaN for None,
     and for optional rounds)."""
+    import pandas as pd  # here, not at import: planning a sweep needs no pandas
+
     if isinstance(values, np.ndarray):
         return pd.Series(values, copy=False)
     present = [v for v in values if v is not None]
@@ -45,6 +49,8 @@ def _outcome_column(key: str, values: np.ndarray | list[Any]) -> pd.Series:
 
 def _vary_column(kind: str, values: list[Any]) -> pd.Series:
     """Type one varied-path column by its design-wide kind (see ``designs.column_kind``)."""
+    import pandas as pd
+
     if kind == "bool":
         return pd.Series(values, dtype=object if any(v is None for v in values) else bool)
     if kind == "int":
@@ -87,6 +93,8 @@ def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
 def to_frame(ids: dict[str, list[Any]], points: dict[str, list[Any]], vary_kinds: dict[str, str],
              outcomes: Columns) -> pd.DataFrame:
     """One batch as a typed table: run_id, seed, [scenario], varied paths (typed by ``vary_kinds``), outcomes."""
+    import pandas as pd
+
     cols: dict[str, pd.Series] = {
         "run_id": pd.Series(ids["run_id"], dtype="int64"),
         "seed": pd.Series(ids["seed"], dtype="int64"),

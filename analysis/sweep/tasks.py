@@ -15,10 +15,9 @@ import time
 import traceback
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from pydantic import ValidationError
 
 from analysis.sweep.table import Columns, merge_columns, to_frame
@@ -27,6 +26,9 @@ from sim.errors import YamlPath
 from sim.loader import load_scenario_text
 from sim.paths import PathError, resolve_path, set_path
 from sim.schema import Scenario, reference_problems
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class EngineRunner:
@@ -227,6 +229,8 @@ def run_task(task: Task) -> TaskResult:
     frame = _frame(task, done, merge_columns(outcomes))
     table = None
     if task.keep_rounds and done:
+        import pandas as pd
+
         table = pd.concat([rounds[r.run_id].assign(run_id=r.run_id) for r in done], ignore_index=True)
         table = table[["run_id", *[c for c in table.columns if c != "run_id"]]]
     failures.sort(key=lambda f: f["run_id"])
