@@ -64,9 +64,10 @@ def levels(values: pd.Series) -> pd.Series:
     return values.astype(str) if not pd.api.types.is_numeric_dtype(values) else values
 
 
-def stats_by(runs: pd.DataFrame, param: str, outcome: str) -> pd.DataFrame:
-    """Per parameter level: n and median/quartiles/5-95 % of a numeric outcome, or rate and Wilson 95 % of a bool."""
-    x = levels(runs[param])
+def stats_by(runs: pd.DataFrame, param: str, outcome: str, x: pd.Series | None = None) -> pd.DataFrame:
+    """Per parameter level: n and median/quartiles/5-95 % of a numeric outcome, or rate and Wilson 95 % of a bool;
+    ``x``: the parameter's ``levels`` when already computed (once per parameter, not per outcome)."""
+    x = levels(runs[param]) if x is None else x
     rows = []
     for level, d in runs[outcome].groupby(x, sort=True):
         if is_bool(runs[outcome]):
@@ -92,8 +93,9 @@ def outcome_vs_parameter(runs: pd.DataFrame, param: str, outs: Sequence[str]) ->
     fig = go.Figure()
     groups: list[int] = []
     numeric_x = pd.api.types.is_numeric_dtype(runs[param]) and not is_bool(runs[param])
+    x_levels = levels(runs[param])
     for k, out in enumerate(outs):
-        s = stats_by(runs, param, out)
+        s = stats_by(runs, param, out, x_levels)
         x = s["x"].tolist()
         boolean = is_bool(runs[out])
         hover = [f"n = {int(n)} runs" for n in s["n"]]
