@@ -51,14 +51,23 @@ class Backend:
     def describe(self) -> str:
         return f"{self.workers} worker{'s' if self.workers != 1 else ''} ({self.name})"
 
+    idle_jobs: tuple[Callable[[], object], ...] = ()
+    warming: tuple[Any, ...] = ()  # futures of the idle jobs (dask cancels a future nobody holds)
+
     def when_idle(self, job: Callable[[], object]) -> None:
         """Run ``job`` in each worker once the last batch has been handed out (to warm workers for ``side``);
         nothing on backends without local workers."""
+        self.idle_jobs = (*self.idle_jobs, job)
 
-    def side(self, job: Callable[..., Any], *args: Any) -> Future[Any] | None:
-        """Run ``job(*args)`` in a worker beside this process (a future), or None where there is no local worker
-        (the caller then runs it itself)."""
+    def side(self, job: Callable[..., Any], *args: Any) -> Any:
+        """Run ``job(*args)`` in a worker beside this process (a future with ``result()``), or None where there is
+        no worker on this machine (the caller then runs it itself)."""
         return None
+
+    def _idle(self) -> None:
+        """Queue the idle jobs (once per worker) behind the last batches: they run as workers run out of work."""
+        self.warming = tuple(self.side(job) for job in self.idle_jobs for _ in range(self.workers))
+        self.idle_jobs = ()
 
     def close(self) -> None:
         """Wait for workers to stop; nothing should be running."""
@@ -92,20 +101,9 @@ class LocalBackend(Backend):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_ignore_sigint)
-        self.idle_jobs: list[Callable[[], object]] = []
 
-    def when_idle(self, job: Callable[[], object]) -> None:
-        self.idle_jobs.append(job)
-
-    def side(self, job: Callable[..., Any], *args: Any) -> Future[Any] | None:
+    def side(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
         return self.pool.submit(job, *args)
-
-    def _idle(self) -> None:
-        """Queue the idle jobs (once per worker) behind the last batches: they run as workers run out of work."""
-        for job in self.idle_jobs:
-            for _ in range(self.workers):
-                self.pool.submit(job)
-        self.idle_jobs = []
 
     def results(self, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         queue = iter(tasks)
@@ -139,6 +137,16 @@ class LocalBackend(Backend):
             proc.join(timeout=5)
 
 
+PRE_SPAWN = "distributed.nanny.pre-spawn-environ"  # environment dask's nanny sets in every worker it starts
+
+
+def engine_environ(environ: dict[str, Any]) -> dict[str, Any]:
+    """Dask's worker environment without ``MALLOC_TRIM_THRESHOLD_``: setting it turns off glibc's adaptive mmap
+    threshold, so every large temporary array is mapped and unmapped afresh, and the engine ran 2× slower in
+    a dask worker than in a local one (docs/performance.md)."""
+    return {k: v for k, v in environ.items() if k != "MALLOC_TRIM_THRESHOLD_"}
+
+
 class DaskBackend(Backend):
     """A dask.distributed ``Client``: to ``scheduler`` if given, else a fresh ``LocalCluster``."""
 
@@ -146,15 +154,17 @@ class DaskBackend(Backend):
 
     def __init__(self, workers: int, scheduler: str | None = None) -> None:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError as e:
             raise RuntimeError("--backend dask needs dask.distributed: pip install 'dipsim[dask]'") from e
         self.cluster: Any = None
         if scheduler is None:
-            self.cluster = LocalCluster(  # no dashboard; its metrics server on a free port, not 8787 (shared hosts)
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": ":0"},
-            )
+            with dask.config.set({PRE_SPAWN: engine_environ(dask.config.get(PRE_SPAWN, {}))}):
+                self.cluster = LocalCluster(  # no dashboard; metrics on a free port, not 8787 (shared hosts)
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    scheduler_kwargs={"dashboard_address": ":0"},
+                )
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler)
@@ -170,6 +180,8 @@ class DaskBackend(Backend):
         queue = iter(tasks)
         window = max(2 * self.workers, 2)
         self.pending = {self.client.submit(run_task, t, pure=False) for _, t in zip(range(window), queue, strict=False)}
+        if len(self.pending) < window:
+            self._idle()
         stream = as_completed(list(self.pending))
         for fut in stream:
             self.pending.discard(fut)
@@ -178,14 +190,20 @@ class DaskBackend(Backend):
                 self.pending.add(new)
                 stream.add(new)
                 break
+            else:
+                self._idle()
             result = fut.result()
             fut.release()
             yield result
 
+    def side(self, job: Callable[..., Any], *args: Any) -> Any:
+        """A LocalCluster's workers share this disk; a remote scheduler's may not (None: the caller runs it)."""
+        return self.client.submit(job, *args, pure=False) if self.cluster is not None else None
+
     def close(self) -> None:
-        pending = getattr(self, "pending", None)
+        pending = [*getattr(self, "pending", ()), *(f for f in self.warming if f is not None)]
         if pending:
-            self.client.cancel(list(pending))
+            self.client.cancel(pending)
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

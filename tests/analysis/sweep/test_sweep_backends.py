@@ -133,3 +133,37 @@ def test_idle_jobs_follow_the_last_batch_and_side_jobs_run_in_a_worker(tmp_path:
     serial.when_idle(partial(_mark, tmp_path / "never.txt"))
     list(serial.results([plan.task(0)]))
     assert serial.side(_pid) is None and not (tmp_path / "never.txt").exists()
+
+
+def _trim() -> str | None:
+    import os
+
+    return os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+
+def test_a_local_dask_cluster_runs_idle_and_side_jobs_a_remote_one_does_not(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A LocalCluster's workers share this disk: they warm up and draw the page; a `--scheduler` cluster's workers
+    may be elsewhere, so the page is drawn here (side returns None). Our LocalCluster's workers run without dask's
+    MALLOC_TRIM_THRESHOLD_ (it halved the engine's speed); a cluster started with dask's defaults sets it."""
+    import os
+    from functools import partial
+
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)  # a dask nanny leaves it in its parent's environment
+    marks = tmp_path / "idle.txt"
+    plan = _plan(6)
+    with DaskBackend(1) as backend:
+        backend.when_idle(partial(_mark, marks))
+        assert len(list(backend.results(plan.task(b) for b in range(plan.n_batches)))) == plan.n_batches
+        side = backend.side(_pid)
+        assert side is not None and side.result() != os.getpid()
+        assert backend.side(_trim).result() is None
+        for fut in backend.warming:
+            fut.result()
+    assert marks.read_text().splitlines() == ["idle"]
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       scheduler_kwargs={"dashboard_address": ":0"})  # dask's defaults
+    with cluster, DaskBackend(1, cluster.scheduler_address) as remote:
+        assert remote.side(_pid) is None
+        assert remote.client.submit(_trim, pure=False).result() == "65536"
