@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from analysis.sweep.forkserver import context
+from analysis.sweep.forkserver import context, sigint_held
 from analysis.sweep.request import BACKENDS
 from analysis.sweep.tasks import Task, TaskResult, run_task
 
@@ -79,8 +79,13 @@ class Backend:
     def __enter__(self) -> Backend:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        """Stop the workers: wait for them after a clean finish; at once after an error or Ctrl-C (a worker still
+        starting would otherwise outlive this process and fail noisily)."""
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
 
 class SerialBackend(Backend):
@@ -101,6 +106,14 @@ class LocalBackend(Backend):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_ignore_sigint)
+        launch = getattr(self.pool, "_launch_processes", None)  # no public API: what a 'fork' pool does at start
+        if launch is not None:
+            try:
+                with sigint_held():  # every worker forked and registered before a Ctrl-C can stop them all
+                    launch()
+            except KeyboardInterrupt:
+                self.abort()
+                raise
 
     def side(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
         return self.pool.submit(job, *args)
@@ -130,11 +143,11 @@ class LocalBackend(Backend):
 
     def abort(self) -> None:
         processes = list((getattr(self.pool, "_processes", None) or {}).values())  # no public API before 3.14
-        self.pool.shutdown(wait=False, cancel_futures=True)
-        for proc in processes:
+        for proc in processes:  # first: a worker still starting reads the pool's queues, which shutdown drops
             proc.terminate()
         for proc in processes:
             proc.join(timeout=5)
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 PRE_SPAWN = "distributed.nanny.pre-spawn-environ"  # environment dask's nanny sets in every worker it starts
