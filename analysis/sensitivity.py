@@ -69,17 +69,23 @@ def why_not(y: np.ndarray) -> str | None:
     return None
 
 
+def sampled(design: dict[str, Any]) -> list[str]:
+    """The varied paths the design samples (a path given one value is held at it, ``fixed``)."""
+    fixed = set(design.get("fixed", ()))
+    return [p for p in design["vary"] if p not in fixed]
+
+
 def factors_of(design: dict[str, Any]) -> list[str]:
-    """What the indices are of: every varied path, or every group of a grouped design (``--group``)."""
+    """What the indices are of: every sampled path, or every group of a grouped design (``--group``)."""
     groups = design.get("groups")
-    return group_names([groups[p] for p in design["vary"]]) if groups else list(design["vary"])
+    return group_names([groups[p] for p in sampled(design)]) if groups else sampled(design)
 
 
 def indices(design: dict[str, Any], y: np.ndarray, seed: int = 0, resamples: int = RESAMPLES) -> pd.DataFrame:
     """Indices of every factor (varied path or group) for point means ``y`` (SALib's estimators), one row per
     (parameter, index)."""
     groups = design.get("groups")
-    problem = unit_problem(list(design["vary"]), [groups[p] for p in design["vary"]] if groups else None)
+    problem = unit_problem(sampled(design), [groups[p] for p in sampled(design)] if groups else None)
     paths = factors_of(design)
     rows: list[tuple[str, str, float, float, float]] = []
     if design["kind"] == "sobol":

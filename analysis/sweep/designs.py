@@ -128,6 +128,7 @@ class Design:
     levels: int | None = None  # Morris grid levels
     unit: list[list[float]] | None = field(default=None, repr=False)  # Morris: SALib's unit-cube matrix
     groups: dict[str, str] | None = None  # Sobol/Morris: the group of every varied path (``--group``)
+    fixed: tuple[str, ...] = ()  # Sobol/Morris: paths given one value, held at it in every point (not factors)
 
     @property
     def paths(self) -> list[str]:
@@ -142,7 +143,7 @@ class Design:
             "types": {v.path: "values" if v.levels is not None else "range" for v in self.vary},
             "points": len(self.points),
         } | ({"levels": self.levels, "unit": self.unit} if self.kind == "morris" else {}) | (
-            {"groups": self.groups} if self.groups else {})
+            {"groups": self.groups} if self.groups else {}) | ({"fixed": list(self.fixed)} if self.fixed else {})
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,9 @@ def group_of(paths: Sequence[str], groups: Sequence[Group]) -> dict[str, str]:
     names = {g.name for g in groups}
     lines += [f"--group {p}: a group name that is also a varied path outside it" for p in paths
               if p in names and out.get(p) != p]
+    if not lines and len(paths) == len(out) and len(groups) == 1:
+        lines.append(f"{groups[0].where}: one group holding every varied path has S_T = 1 by definition; give two "
+                     "groups or more, or leave some paths out of it")
     if lines:
         raise DesignError(lines)
     return {p: out.get(p, p) for p in paths}
@@ -337,13 +341,18 @@ def expand_defaults(vary: Sequence[Vary], data: dict[str, Any]) -> list[Vary]:
 
 def gsa(vary: Sequence[Vary], kind: str, samples: int, levels: int | None, seed: int,
         groups: dict[str, str] | None = None) -> Design:
-    """A Sobol or Morris design: SALib's unit sample mapped to each path's values (over groups of paths, if any)."""
-    u = unit_sample(kind, len(vary), samples, levels, seed, [groups[v.path] for v in vary] if groups else None)
-    columns = [_scale(v, u[:, k]) for k, v in enumerate(vary)]
-    points = [{v.path: columns[k][i] for k, v in enumerate(vary)} for i in range(len(u))]
+    """A Sobol or Morris design: SALib's unit sample mapped to each path's values (over groups of paths, if any); a
+    path given one value is held at it, not sampled (it would cost N points and have an index of 0)."""
+    fixed = {v.path: v.levels[0] for v in vary if v.levels is not None and len(v.levels) == 1}
+    factors = [v for v in vary if v.path not in fixed]
+    if not factors:
+        raise DesignError([f"--design {kind}: every varied path has one value; give a range or several values"])
+    u = unit_sample(kind, len(factors), samples, levels, seed, [groups[v.path] for v in factors] if groups else None)
+    columns = {v.path: _scale(v, u[:, k]) for k, v in enumerate(factors)}
+    points = [{v.path: fixed[v.path] if v.path in fixed else columns[v.path][i] for v in vary} for i in range(len(u))]
     unit = [[_tidy(x) for x in row] for row in u.tolist()] if kind == "morris" else None
     return Design(kind, tuple(vary), samples, points, (levels or DEFAULT_LEVELS) if kind == "morris" else None,  # type: ignore[arg-type]
-                  unit, groups)
+                  unit, groups, tuple(fixed))
 
 
 def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = None, seed: int = 0,
@@ -370,7 +379,8 @@ def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = 
     if problems:
         raise DesignError(problems)
     if kind in GSA_DESIGNS:
-        by_path = group_of([v.path for v in vary], groups) if groups else None
+        sampled = [v.path for v in vary if v.levels is None or len(v.levels) > 1]
+        by_path = group_of(sampled, groups) if groups else None
         return gsa(vary, kind, samples, levels, seed, by_path)  # type: ignore[arg-type]
     points = grid(vary) if kind == "grid" else lhs(vary, samples, seed)  # type: ignore[arg-type]
     return Design(kind, tuple(vary), samples, points)  # type: ignore[arg-type]

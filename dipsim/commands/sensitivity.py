@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from analysis.sensitivity import SensitivityError, analyse, design_of, ranked_lines
+    from analysis.sensitivity import SensitivityError, analyse, design_of, ranked_lines, sampled
 
     d = Path(args.dir)
     try:
@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
                               args.resamples)
     result.to_parquet(d / "sensitivity.parquet", index=False)
     print(f"{design['kind']} design: {design['points']} points × {manifest['seeds']} seeds "
-          f"({len(table)} runs), {len(design['vary'])} parameters" + group_line(design))
+          f"({len(table)} runs), {len(sampled(design))} parameters" + group_line(design)
+          + (f"; held fixed: {', '.join(design['fixed'])}" if design.get("fixed") else ""))
     print("\n".join(ranked_lines(result, args.top)))
     for s in skipped:
         print(f"skipped {s.outcome}: {s.reason}")

@@ -44,9 +44,25 @@ def test_the_page_prints_the_commands_the_table_and_the_verdict():
     cell = {"ST": (0.3, 0.2, 0.45), "S1": (0.05, 0.0, 0.1)}
     screen = {"span": 0.15, "indices": {g: cell for g, _ in findings.GROUPS}, "points": 6, "runs": 12, "paths": 97,
               "commands": ["dipsim sweep X", "dipsim sensitivity Y"]}
-    page = findings.markdown(rows, [screen], None, "python -m dipsim.findings", 10)
+    inputs = {"paths": 63, "commands": ["dipsim sweep Z"], "order": ["trust", "speech"],
+              "indices": {"trust": cell, "speech": {"ST": (0.1, 0.0, 0.2), "S1": (0.1, 0.0, 0.2)}}}
+    page = findings.markdown(rows, [screen], None, "python -m dipsim.findings", 10, inputs)
+    assert "| trust | 0.30 [0.20, 0.45] | 0.05 [0.00, 0.10] |" in page
+    assert "**trust** leads (S_T 0.30; next speech, 0.10)." in page and "who speaks how to whom" not in page
     assert "`python -m dipsim.findings`" in page and "dipsim sweep X\ndipsim sensitivity Y" in page
     assert "| x | `scenarios/s.yaml` | 3.0 | 3.50 | 100.0 % | 0.120 |" in page
     assert "S_T = 0.30 [0.20, 0.45]" in page and "**not met** by the estimate; its 95 % interval reaches 0.40" in page
     assert findings.verdict((0.5, 0.45, 0.6)).startswith("**met**")
     assert findings.verdict((0.3, 0.2, 0.35)).endswith("below 0.40)")
+
+
+def test_the_span_note_says_what_the_measured_shares_say():
+    def screen(span, sub, dw):
+        return {"span": span, "indices": {"substantive": {"ST": (sub, sub - 0.1, sub + 0.1)},
+                                          "decision weights": {"ST": (dw, dw - 0.1, dw + 0.1)}}}
+    none = findings.span_note([screen(0.15, 0.2, 0.6), screen(1.0, 0.3, 0.5)])
+    assert "At none of these spans does the estimate reach the 40 % target." in none and "carry more." in none
+    wide = findings.span_note([screen(0.15, 0.2, 0.6), screen(1.0, 0.45, 0.4)],
+                              {"seed": 2, "indices": {"substantive": {"ST": (0.25, 0.2, 0.3)}}})
+    assert "Only when the article's reading is treated as almost uninformative" in wide
+    assert "as much or less at some span" in wide and "`--seed 2`" in wide and "0.25 [0.20, 0.30]" in wide

@@ -123,12 +123,25 @@ def test_a_sweep_file_names_its_groups_and_a_bad_one_is_located(tmp_path) -> Non
 
     base = scenarios.builtin("article_baseline.yaml")
     path = tmp_path / "s.yaml"
-    path.write_text(f"scenario: {base}\nsweep:\n  vary:\n    actors.*: +-0.1\n    relations.*: +-0.1\n"
-                    "  groups:\n    substantive: [actors.*, relations.*]\n    nobody: [dynamics.*]\n"
+    path.write_text(f"scenario: {base}\nsweep:\n  vary:\n    actors.*: +-0.1\n    dynamics.distrust_cost: 0:0.8\n"
+                    "  groups:\n    substantive: [actors.*, relations.*]\n    nobody: [dynamics.wedge*]\n"
                     "  design: morris\n  samples: 2\n  seeds: 2\n")
     with pytest.raises(DesignError) as info:
         new_sweep(path, Request())
     assert info.value.lines[0].startswith(f"{path}:8:5: sweep.groups.nobody: matches none")
-    path.write_text(path.read_text().replace("    nobody: [dynamics.*]\n", ""))
+    path.write_text(path.read_text().replace("    nobody: [dynamics.wedge*]\n", ""))
     plan, _ = new_sweep(path, Request())
-    assert set(plan.design["groups"].values()) == {"substantive"} and len(plan.points) == 2 * (1 + 1)
+    assert set(plan.design["groups"].values()) == {"substantive", "dynamics.distrust_cost"}
+    assert len(plan.points) == 2 * (2 + 1)
+
+
+def test_a_path_given_one_value_is_held_at_it_not_sampled() -> None:
+    vary = [Vary("a", bounds=(0, 1.0)), Vary("b", levels=(7,)), Vary("c", bounds=(0.0, 1.0)), Vary("d", bounds=(0, 9))]
+    design = make_design(vary, "sobol", 8, seed=1, groups=[Group("g", ("a", "b", "c"))])
+    assert len(design.points) == 8 * (2 + 2)  # groups g and d; b is no factor
+    assert {p["b"] for p in design.points} == {7} and design.manifest()["fixed"] == ["b"]
+    assert factors_of(design.manifest()) == ["g", "d"] and design.groups == {"a": "g", "c": "g", "d": "d"}
+    with pytest.raises(DesignError, match="every varied path has one value"):
+        make_design([Vary("b", levels=(7,))], "morris", 4, seed=1)
+    with pytest.raises(DesignError, match="S_T = 1 by definition"):
+        make_design(vary, "sobol", 8, seed=1, groups=[Group("g", ("*",))])
