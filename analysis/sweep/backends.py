@@ -99,7 +99,7 @@ class LocalBackend(Backend):
         self.workers = workers
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["analysis.sweep.tasks", "sim.engine"])  # import once, fork workers
+            ctx.set_forkserver_preload(["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine"])
             with _sigint_ignored():  # the fork server (and so every worker it forks) starts with Ctrl-C ignored
                 forkserver.ensure_running()
         else:  # pragma: no cover - not Linux
