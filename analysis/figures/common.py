@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analysis.figures.arrays import thin
+
 # Okabe-Ito first (colour-blind safe), then Tableau-like extras; cycled beyond its length.
 PALETTE: tuple[str, ...] = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F3C8D", "#8C564B",
@@ -125,13 +127,9 @@ def empty(message: str, height: int = 160) -> go.Figure:
 
 
 def slider_rounds(rounds: Sequence[int]) -> list[int]:
-    """At most MAX_STEPS rounds for a slider, evenly spaced, always with the first and the last."""
+    """At most MAX_STEPS rounds for a slider, evenly spaced, always with the first and the last (``thin``)."""
     rounds = sorted(int(r) for r in rounds)
-    if len(rounds) <= MAX_STEPS:
-        return rounds
-    stride = -(-len(rounds) // MAX_STEPS)
-    picked = rounds[::stride]
-    return picked if picked[-1] == rounds[-1] else [*picked, rounds[-1]]
+    return [rounds[i] for i in thin(len(rounds), MAX_STEPS)]
 
 
 def pair_label(a: str, b: str) -> str:

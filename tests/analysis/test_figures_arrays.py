@@ -32,10 +32,11 @@ def test_pivot_keeps_the_first_row_of_a_duplicate() -> None:
 
 def test_thin_keeps_ends_and_bounds_the_count() -> None:
     assert thin(10, 20).tolist() == list(range(10))
-    for n in (401, 999, 4001):
+    for n in (401, 799, 800, 801, 999, 4001):
         kept = thin(n, MAX_ROUNDS)
-        assert kept[0] == 0 and kept[-1] == n - 1 and len(kept) <= MAX_ROUNDS + 1
+        assert kept[0] == 0 and kept[-1] == n - 1 and len(kept) <= MAX_ROUNDS
         assert np.all(np.diff(kept) > 0)
+        assert thin(len(kept), MAX_ROUNDS).tolist() == list(range(len(kept)))  # thinning twice changes nothing
     assert thinned_note(MAX_ROUNDS) == ""
     assert "4001 rounds" in thinned_note(4001)
 
@@ -57,4 +58,4 @@ def test_a_long_run_draws_at_most_max_rounds() -> None:
                            "issue": "x", "track": None, "value": np.linspace(0, 1, n + 1), "state": None})
     fig = positions_figure(rounds, {"actors": ["A"], "issues": {"x": {}}, "tracks": []})
     x = list(fig.data[0].x)
-    assert len(x) <= MAX_ROUNDS + 1 and x[0] == 0 and x[-1] == n
+    assert len(x) <= MAX_ROUNDS and x[0] == 0 and x[-1] == n
