@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.figures.arrays import MAX_ROUNDS, pivot, thin, thinned_note
-from analysis.figures.positions import BINS, _density, positions_figure
+from analysis.figures.positions import BINS, _density
+from tests.analysis.figspec import positions_figure
 
 
 def test_pivot_matches_a_per_round_filter() -> None:
@@ -45,7 +46,7 @@ def test_density_is_np_histogram_per_round() -> None:
     rng = np.random.default_rng(0)
     values = np.concatenate([rng.random(300), np.linspace(0, 1, BINS + 1), [0.0, 1.0, 1.2, -0.1]])
     rows = pd.DataFrame({"round": rng.integers(0, 7, len(values)), "value": values})
-    z = np.asarray(_density(rows, first=True).customdata)
+    z = np.asarray(_density(rows, first=True)["customdata"])
     edges = np.linspace(0.0, 1.0, BINS + 1)
     for j, (_, d) in enumerate(rows.groupby("round", sort=True)):
         counts, _ = np.histogram(np.clip(d["value"].to_numpy(), 0, 1), bins=edges)
