@@ -39,6 +39,11 @@ class Strategy(Base):
     """How an actor speaks and listens."""
 
     speaking: SpeechName = Field("assertive", description="respectful | assertive | ultimatum")
+    speaking_to: dict[str, SpeechName] = Field(
+        default_factory=dict,
+        description="Its style toward named actors, overriding `speaking` for them (ultimatums to one capital, "
+        "assertive with allies): `{Russia: ultimatum}`.",
+    )
     openness: Unit = Field(
         0.5, description="Chance it really listens when its reciprocity rule says listen.",
         json_schema_extra={"plausible": [0.0, 1.0]},
@@ -54,6 +59,9 @@ class StrategyPatch(Base):
     """A partial strategy, for `set_strategy` events: only the given fields change."""
 
     speaking: SpeechName | None = None
+    speaking_to: dict[str, SpeechName] | None = Field(
+        None, description="Styles toward named actors from now on; actors not named keep theirs."
+    )
     openness: Unit | None = None
     reciprocity: RuleName | None = None
     latitude: Unit | None = None
@@ -398,6 +406,13 @@ def _pair_problems(pair: list[str], names: set[str], path: Path) -> list[tuple[P
     return out
 
 
+def _addressee_problems(styles: dict[str, str], speaker: str, names: set[str], path: Path) -> list[tuple[Path, str]]:
+    out = [(path + (a,), f"unknown actor {a!r}") for a in styles if a not in names]
+    if speaker in styles:
+        out.append((path + (speaker,), f"{speaker} cannot address itself; name another actor"))
+    return out
+
+
 def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
     """Every cross-reference problem of a structurally valid scenario, as (yaml path, message)."""
     p: list[tuple[Path, str]] = []
@@ -412,6 +427,9 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
         p.append((("actors",), "give either `actors` or `population`, not both"))
     elif sc.issues and len(sc.issues) != sc.population.issues:
         p.append((("population", "issues"), f"says {sc.population.issues} issues but `issues` names {len(sc.issues)}"))
+    if sc.population is not None and sc.population.strategy.speaking_to:
+        p.append((("population", "strategy", "speaking_to"), "a population speaks one way to all; give `speaking` "
+                  "only (styles toward named actors need `actors:`)"))
     for name, actor in sc.actors.items():
         for field in ("position", "salience"):
             for issue in getattr(actor, field):
@@ -420,6 +438,8 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
         for issue in issues:
             if issue not in actor.position:
                 p.append((("actors", name, "position"), f"missing issue {issue!r}"))
+    for name, actor in sc.actors.items():
+        p += _addressee_problems(actor.strategy.speaking_to, name, actors, ("actors", name, "strategy", "speaking_to"))
     for k, rel in enumerate(sc.relations):
         if rel.between is not None:
             p += _pair_problems(rel.between, actors, ("relations", k, "between"))
@@ -461,6 +481,8 @@ def reference_problems(sc: Scenario) -> list[tuple[Path, str]]:
             p.append((("events", k, "at"), f"round {e.at} is outside the horizon (rounds 0..{sc.rounds - 1})"))
         if hasattr(e, "actor") and e.actor not in actors:
             p.append((("events", k, "actor"), f"unknown actor {e.actor!r}"))
+        elif getattr(getattr(e, "strategy", None), "speaking_to", None):
+            p += _addressee_problems(e.strategy.speaking_to, e.actor, actors, ("events", k, "strategy", "speaking_to"))
         if hasattr(e, "issue") and e.issue not in issues:
             p.append((("events", k, "issue"), f"unknown issue {e.issue!r}"))
         if hasattr(e, "track") and e.track not in track_names:
