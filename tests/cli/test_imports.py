@@ -75,3 +75,11 @@ def test_the_probe_sees_heavy_imports(tmp_path):
     """The check can fail: a run with its dashboard does load plotly."""
     mods = imported(tmp_path, "run", "--out", str(tmp_path / "run"))
     assert "plotly" in heavy(mods)
+
+
+def test_run_page_validates_no_graph_objects_and_needs_no_networkx(tmp_path):
+    """A run's dashboard is written from plain figure dicts: no trace or template class is loaded, no networkx."""
+    mods = imported(tmp_path, "run", "--out", str(tmp_path / "run"))
+    assert (tmp_path / "run" / "dashboard.html").is_file()
+    assert heavy(mods, ("networkx", "scipy", "plotly.graph_objs._scatter", "plotly.graph_objs._heatmap",
+                        "plotly.graph_objs._bar", "plotly.graph_objs.layout._template")) == set()
