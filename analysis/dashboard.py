@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from analysis import html as H
 from analysis.figures import collapse as W
@@ -26,6 +27,7 @@ from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
 from analysis.figures.tables import events_frame, key_facts, outcome_summary, story_lines
 from analysis.figures.trust import trust_figure
+from analysis.run_rounds import DRAWN, RunRounds, read_run_rounds, reduce_frame
 from analysis.sweep.io import combine
 
 MAX_DETAILED = 60  # above this many actors the trust heatmap and the network are skipped
@@ -80,6 +82,22 @@ def read_table(directory: Path, stem: str, required: tuple[str, ...] = (),
     return df
 
 
+def read_rounds(directory: Path, drawn: tuple[str, ...] = DRAWN) -> RunRounds:
+    """The rows of a run's ``rounds.parquet`` (or ``.csv``) that its page draws, checking the columns."""
+    parquet, csv = directory / "rounds.parquet", directory / "rounds.csv"
+    path = parquet if parquet.is_file() else csv if csv.is_file() else None
+    if path is None:
+        if parquet.is_dir():  # a table written in parts: read whole
+            whole = read_table(directory, "rounds", ROUND_COLUMNS)
+            return RunRounds(reduce_frame(whole, drawn), int(whole["round"].nunique()))
+        raise FileNotFoundError(f"{parquet}: missing (needed to draw the dashboard)")
+    columns = pq.read_schema(path).names if path == parquet else list(pd.read_csv(path, nrows=0).columns)
+    missing = [c for c in ROUND_COLUMNS if c not in columns]
+    if missing:
+        raise DashboardError(f"{path}: missing column(s) {', '.join(missing)}")
+    return read_run_rounds(path, drawn)
+
+
 def detect(directory: str | Path) -> str:
     """The kind of an output directory: ``run``, ``sweep`` or ``compare``."""
     d = Path(directory)
@@ -128,7 +146,9 @@ def run_page(d: Path, head: tuple[str, str] | None = None) -> str:
     raw = read_json(d / "summary.json")
     if not isinstance(raw, Mapping):
         raise DashboardError(f"{d / 'summary.json'}: expected a JSON object")
-    rounds = read_table(d, "rounds", ROUND_COLUMNS)
+    drawn = DRAWN if len(raw.get("actors") or ()) <= MAX_DETAILED else tuple(s for s in DRAWN if s != "trust")
+    read = read_rounds(d, drawn)
+    rounds = read.frame
     summary = normalise_summary(raw, rounds)
     events = read_events(d / "events.jsonl")
     actors = summary["actors"]
@@ -145,7 +165,7 @@ def run_page(d: Path, head: tuple[str, str] | None = None) -> str:
     pressure = pressure_figure(rounds, summary)
     if pressure is not None:
         figs.append(H.figure(pressure, "fig-pressure"))
-    thinned = thinned_note(int(rounds["round"].nunique()))
+    thinned = thinned_note(read.n_rounds)
     sections.append(("Positions", [H.para(thinned, "note")] + figs if thinned else figs))
     bdm = forecast_figure(summary)
     if bdm is not None:

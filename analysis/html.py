@@ -13,6 +13,10 @@ from typing import Any
 import pandas as pd
 import plotly
 import plotly.graph_objects as go
+import plotly.io as pio
+
+from analysis.figures.common import template
+from analysis.figures.spec import Spec, encoded
 
 # No network at all: scripts and styles only inline, images only from data:/blob: URLs (plotly's PNG export).
 CSP = (
@@ -122,11 +126,14 @@ def table(df: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS, scroll: bool = True)
     return out
 
 
-def figure(fig: go.Figure, div_id: str) -> str:
-    """A plotly figure as a div and its script, without plotly.js (the page includes it once)."""
-    height = fig.layout.height or 450
-    body = fig.to_html(
-        include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG,
+def figure(fig: go.Figure | Spec, div_id: str) -> str:
+    """A plotly figure (graph objects or a figure dict) as a div and its script, with the dashboards' template and
+    without plotly.js (the page includes it once)."""
+    spec = encoded(fig) if isinstance(fig, dict) else fig.to_dict()
+    spec["layout"]["template"] = template()
+    height = spec["layout"].get("height") or 450
+    body = pio.to_html(
+        spec, validate=False, include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG,
         default_width="100%", default_height=f"{height}px",
     )
     return f'<div class="fig">{body}</div>'

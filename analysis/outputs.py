@@ -6,12 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
+from analysis.rounds_io import rounds_table, write_rounds_parquet
 from analysis.story import story
 from sim.forecast import forecast, from_scenario
-from sim.output_format import CONTACT_STATES, ROUNDS_COLUMNS
 from sim.result import BatchResult
 from sim.schema import Scenario
 
@@ -82,63 +79,16 @@ def summary(res: BatchResult, run: int, sc: Scenario) -> dict[str, Any]:
     return doc
 
 
-def rounds_table(res: BatchResult, run: int) -> pd.DataFrame:
-    """The tidy per-round table (round, series, actor, other, issue, track, value, state)."""
-    st, series = res.structure, res.series()
-    frames = []
-    times = np.arange(series["position"].shape[0])
-
-    def frame(series_name: str, values: np.ndarray, **labels: np.ndarray) -> None:
-        cols = {"round": np.repeat(times, values[0].size), "series": series_name}
-        grids = np.meshgrid(times, *[np.arange(n) for n in values.shape[1:]], indexing="ij")
-        for name, names in labels.items():
-            axis = list(labels).index(name) + 1
-            cols[name] = np.asarray(names, dtype=object)[grids[axis].ravel()]
-        cols["value"] = values.reshape(-1).astype(float)
-        frames.append(pd.DataFrame(cols))
-
-    actors, issues = np.array(st.actors, dtype=object), np.array(st.issues, dtype=object)
-    frame("position", series["position"][:, run], actor=actors, issue=issues)
-    frame("pressure", series["pressure"][:, run], actor=actors)
-    if st.track_names:
-        frame("proposal", series["proposal"][:, run], track=np.array(st.track_names, dtype=object), issue=issues)
-    if "trust" in series:
-        frame("trust", series["trust"][:, run], actor=actors, other=actors)
-        heard = series["listen"][:, run]
-        t, i, j = np.nonzero(heard >= 0)
-        frames.append(pd.DataFrame({"round": t, "series": "listen", "actor": actors[i], "other": actors[j],
-                                    "value": heard[t, i, j].astype(float)}))
-    if st.channel_labels:
-        code = series["contact"][:, run]
-        t, c = np.indices(code.shape).reshape(2, -1)
-        a, b = st.channel_ends[c, 0], st.channel_ends[c, 1]
-        first = np.array([bw[0] for bw in st.channel_between], dtype=object)[c]
-        second = np.array([bw[1] for bw in st.channel_between], dtype=object)[c]
-        value = np.full(len(t), np.nan)
-        if "reciprocity" in series:
-            rec = series["reciprocity"][:, run]
-            value = np.minimum(rec[t, a, b], rec[t, b, a])
-        frames.append(pd.DataFrame({"round": t, "series": "contact", "actor": first, "other": second, "value": value,
-                                    "state": np.array(CONTACT_STATES, dtype=object)[code.reshape(-1)]}))
-    table = pd.concat(frames, ignore_index=True)
-    for col in ROUNDS_COLUMNS:
-        if col not in table:
-            table[col] = None
-    table = table[list(ROUNDS_COLUMNS)]
-    return table.astype({"round": "int64", "value": "float64"})
-
-
 def write_run(directory: str | Path, res: BatchResult, run: int, sc: Scenario, *, fmt: str = "parquet") -> dict:
     """Write summary.json, rounds.parquet (or .csv) and events.jsonl of run ``run``; return the summary."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     doc = summary(res, run, sc)
     (out / "summary.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False))
-    table = rounds_table(res, run)
     if fmt == "csv":
-        table.to_csv(out / "rounds.csv", index=False)
+        rounds_table(res, run).to_csv(out / "rounds.csv", index=False)
     else:
-        table.to_parquet(out / "rounds.parquet", index=False)
+        write_rounds_parquet(out / "rounds.parquet", res, run)
     with open(out / "events.jsonl", "w", encoding="utf-8") as f:
         for ev in res.log[run]:
             f.write(json.dumps(ev, ensure_ascii=False) + "\n")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.sweep.designs_gsa import GSA_DESIGNS, unit_problem
+from analysis.sweep.designs_gsa import GSA_DESIGNS, group_names, unit_problem
 
 CONF = 0.95
 RESAMPLES = 1000
@@ -69,10 +69,24 @@ def why_not(y: np.ndarray) -> str | None:
     return None
 
 
+def sampled(design: dict[str, Any]) -> list[str]:
+    """The varied paths the design samples (a path given one value is held at it, ``fixed``)."""
+    fixed = set(design.get("fixed", ()))
+    return [p for p in design["vary"] if p not in fixed]
+
+
+def factors_of(design: dict[str, Any]) -> list[str]:
+    """What the indices are of: every sampled path, or every group of a grouped design (``--group``)."""
+    groups = design.get("groups")
+    return group_names([groups[p] for p in sampled(design)]) if groups else sampled(design)
+
+
 def indices(design: dict[str, Any], y: np.ndarray, seed: int = 0, resamples: int = RESAMPLES) -> pd.DataFrame:
-    """Indices of every varied path for point means ``y`` (SALib's estimators), one row per (parameter, index)."""
-    paths = list(design["vary"])
-    problem = unit_problem(paths)
+    """Indices of every factor (varied path or group) for point means ``y`` (SALib's estimators), one row per
+    (parameter, index)."""
+    groups = design.get("groups")
+    problem = unit_problem(sampled(design), [groups[p] for p in sampled(design)] if groups else None)
+    paths = factors_of(design)
     rows: list[tuple[str, str, float, float, float]] = []
     if design["kind"] == "sobol":
         from SALib.analyze import sobol

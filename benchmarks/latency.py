@@ -1,11 +1,13 @@
 """Wall time of each `dipsim` command a person types, against the bare import of numpy + yaml + pydantic.
 
-    python -m benchmarks.latency [--repeats 5] [--only NAME ...]
+    python -m benchmarks.latency [--repeats 5] [--only NAME ...] [--against DIR]
 
 Every command runs in a fresh interpreter (``python -m dipsim ...``), as a shell or an editor hook starts it.
 The commands are interleaved repeat by repeat with the reference (``python -c "import numpy, yaml, pydantic"``)
 so a change of machine load hits all of them alike; each figure is the median of ``--repeats``, and each ratio
-is against the reference measured in this same run. Prints a Markdown table (docs/performance.md keeps it).
+is against the reference measured in this same run. ``--against DIR`` also times another checkout (say main, in
+a scratch directory) with this interpreter, command by command between this tree's. Prints a Markdown table
+(docs/performance.md keeps it).
 """
 
 from __future__ import annotations
@@ -42,23 +44,26 @@ def commands(tmp: Path) -> dict[str, list[str]]:
     }
 
 
-def once(argv: list[str]) -> float:
-    """Seconds of one fresh interpreter running ``argv`` (stdout/stderr discarded; a failure stops the script)."""
+def once(argv: list[str], cwd: Path = ROOT) -> float:
+    """Seconds of one fresh interpreter running ``argv`` in ``cwd`` (whose packages ``python -m`` imports;
+    stdout/stderr discarded; a failure stops the script)."""
     t = time.perf_counter()
-    subprocess.run([sys.executable, *argv], check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run([sys.executable, *argv], check=True, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return time.perf_counter() - t
 
 
-def measure(repeats: int, only: list[str]) -> dict[str, list[float]]:
-    """Times per command, interleaved with the reference, repeat by repeat."""
+def measure(repeats: int, only: list[str], trees: dict[str, Path]) -> dict[tuple[str, str], list[float]]:
+    """Times per (command, source tree), interleaved with the reference, repeat by repeat and tree by tree."""
     tmp = Path(tempfile.mkdtemp(prefix="dipsim-latency-"))
     try:
-        cmds = {k: v for k, v in commands(tmp).items() if k == REFERENCE or not only or any(o in k for o in only)}
-        times: dict[str, list[float]] = {k: [] for k in cmds}
-        once(cmds[REFERENCE])  # warm the file cache
+        times: dict[tuple[str, str], list[float]] = {}
+        once(commands(tmp)[REFERENCE])  # warm the file cache
+        cmds = {tree: commands(tmp / f"tree-{k}") for k, tree in enumerate(trees)}
+        names = [n for n in cmds[next(iter(trees))] if n == REFERENCE or not only or any(o in n for o in only)]
         for _ in range(repeats):
-            for name, argv in cmds.items():
-                times[name].append(once(argv))
+            for name in names:
+                for tree, root in trees.items():
+                    times.setdefault((name, tree), []).append(once(cmds[tree][name], root))
         return times
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -68,16 +73,20 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--only", nargs="*", default=[], metavar="NAME", help="commands whose name contains NAME")
+    p.add_argument("--against", type=Path, metavar="DIR",
+                   help="also time another checkout of dipsim (e.g. main), interleaved with this one")
     args = p.parse_args()
+    trees = {"this tree": ROOT} | ({f"{args.against}": args.against.resolve()} if args.against else {})
     load = os.getloadavg()[0]
-    times = measure(args.repeats, args.only)
-    ref = statistics.median(times[REFERENCE])
+    times = measure(args.repeats, args.only, trees)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {load:.2f} -> {os.getloadavg()[0]:.2f}, "
           f"median of {args.repeats}\n")
-    print("| command | wall time (s) | × bare import |\n|---|---:|---:|")
-    for name, ts in times.items():
-        t = statistics.median(ts)
-        print(f"| {name} | {t:.2f} | {t / ref:.1f} |")
+    ref = {tree: statistics.median(times[(REFERENCE, tree)]) for tree in trees}
+    print("| command |" + "".join(f" {tree}: wall time (s) | × bare import |" for tree in trees))
+    print("|---|" + "---:|---:|" * len(trees))
+    for name in dict.fromkeys(n for n, _ in times):
+        cells = [(statistics.median(times[(name, tree)]), ref[tree]) for tree in trees]
+        print(f"| {name} |" + "".join(f" {t:.2f} | {t / r:.1f} |" for t, r in cells))
 
 
 if __name__ == "__main__":

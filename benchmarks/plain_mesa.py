@@ -22,12 +22,16 @@ class State(mesa.Agent):
         self.pos = {i: spec.position[i] for i in issues}
         self.sal = {i: spec.salience.get(i, d.default_salience) for i in issues}
         self.style, self.openness = spec.strategy.speaking, spec.strategy.openness
+        self.styles_to = dict(spec.strategy.speaking_to)  # its style toward named actors
         self.rule, self.latitude = spec.strategy.reciprocity, spec.strategy.latitude
         self.threshold = spec.sidelining_threshold if spec.sidelining_threshold is not None else d.sidelining_threshold
         self.trust: dict[str, float] = {}
         self.memory: dict[str, dict] = {}  # per other: met, opp_last, my_last, ever_ignored, recip, streak
         self.pressure = 0.0
         self.listens_to: dict[str, bool] = {}
+
+    def style_to(self, listener: str) -> str:
+        return self.styles_to.get(listener, self.style)
 
     def intent(self, other: str) -> bool:
         m = self.memory[other]
@@ -61,7 +65,7 @@ class State(mesa.Agent):
         """Value of continuing a back channel with ``other``: being heard + worth − costs."""
         d = self.model.d
         cost = (d.distrust_cost * (1 - self.trust[other.name]) + d.distance_aversion * self.excess(other)
-                + getattr(d.speech, other.style).cost)
+                + getattr(d.speech, other.style_to(self.name)).cost)
         return self.memory[other.name]["recip"] + self.worth(other) - cost
 
     def decide(self, contacts: list[str], allies: set[str], channel_to: set[str]) -> None:
@@ -72,8 +76,9 @@ class State(mesa.Agent):
                 self.listens_to[other] = True
                 continue
             o = self.model.states[other]
+            style_cost = getattr(d.speech, o.style_to(self.name)).cost
             reliability = (1 - d.trust_sensitivity * (1 - self.trust[other]) - d.distance_aversion * self.excess(o)
-                           - getattr(d.speech, o.style).cost + (self.worth(o) if other in channel_to else 0.0))
+                           - style_cost + (self.worth(o) if other in channel_to else 0.0))
             chance = self.openness * min(1.0, max(0.0, reliability))
             self.listens_to[other] = self.intent(other) and self.model.random.random() < chance
 
@@ -169,7 +174,7 @@ class PlainModel(mesa.Model):
                     * 2
                     * speaker.cap
                     / (s.cap + speaker.cap)
-                    * getattr(speech, speaker.style).persuasion
+                    * getattr(speech, speaker.style_to(n)).persuasion
                 )
                 for i in self.issues:
                     heard = prop[i] if mediated else speaker.pos[i]
@@ -182,7 +187,7 @@ class PlainModel(mesa.Model):
             new_trust[n] = dict(s.trust)
             for o in contacts[n]:
                 speaker, t = self.states[o], s.trust[o]
-                style = getattr(speech, speaker.style)
+                style = getattr(speech, speaker.style_to(n))
                 t = (
                     t + d.trust_gain * (1 - t)
                     if speaker.listens_to[n]

@@ -38,10 +38,15 @@ class StateAgent(mesa.Agent):
 
     @property
     def strategy(self) -> dict[str, object]:
-        """Speaking style, openness, reciprocity rule and latitude in force now (events may change them)."""
-        p = self._engine.params
+        """Speaking style (and styles toward named actors), openness, reciprocity rule and latitude in force now
+        (events may change them)."""
+        p, st = self._engine.params, self._engine.structure
+        styles = list(SPEECH)
         return {
-            "speaking": list(SPEECH)[int(p.speaking[0, self.index])],
+            "speaking": styles[int(p.speaking[0, self.index])],
+            "speaking_to": {st.actors[b]: styles[int(p.speaking_to[0, m])]
+                            for m, (a, b) in enumerate(st.speech_pairs.tolist())
+                            if a == self.index and p.speaking_to[0, m] >= 0},
             "openness": float(p.openness[0, self.index]),
             "reciprocity": list(RECIPROCITY)[int(p.rule[0, self.index])],
             "latitude": float(p.latitude[0, self.index]),

@@ -98,6 +98,12 @@ class Pairs:
         if self.index[a, b] >= 0:
             out[self.index[a, b]] += value
 
+    def assign(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
+        """``out[(a, b)] = value`` where value is not NaN."""
+        if self.index[a, b] >= 0:
+            row = self.index[a, b]
+            out[row] = np.where(np.isnan(value), out[row], value)
+
     def _grid(self, x: np.ndarray) -> np.ndarray:
         """Pair values of every cell as (speaker, listener, ...) (a view)."""
         return x.reshape(self.n, self.n, *x.shape[1:])
@@ -183,6 +189,10 @@ class Matching:
     def add(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
         """``out[(a, b)] += value`` in the runs where a and b are partners."""
         out[a] += value * (self.partner[a] == b)
+
+    def assign(self, out: np.ndarray, a: int, b: int, value: np.ndarray) -> None:
+        """``out[(a, b)] = value`` in the runs where a and b are partners and value is not NaN."""
+        out[a] = np.where((self.partner[a] == b) & ~np.isnan(value), value, out[a])
 
     def minus_listener(self, x: np.ndarray, per_actor: np.ndarray) -> np.ndarray:
         """``x - listener(per_actor)`` written into x."""

@@ -38,6 +38,7 @@ class Structure:
     meeting: str
     update: str
     population: bool
+    speech_pairs: np.ndarray  # (M, 2) (speaker, listener) with a style of their own (`speaking_to`), sorted
 
     @property
     def n(self) -> int:
@@ -57,6 +58,7 @@ class Params:
     position: np.ndarray  # (R, N, K); NaN rows are drawn at start (population: uniform)
     trust: np.ndarray  # (R, N, N)
     speaking: np.ndarray  # (R, N) int code
+    speaking_to: np.ndarray  # (R, M) int code of each of Structure.speech_pairs, -1: the speaker's `speaking`
     openness: np.ndarray  # (R, N)
     rule: np.ndarray  # (R, N) int code
     latitude: np.ndarray  # (R, N)
@@ -90,8 +92,17 @@ def structure_key(sc: Scenario) -> Hashable:
             "alliances": sc.alliances,
             "population": sc.population.channels if sc.population else None,
             "dyn": [sc.dynamics.meeting, sc.dynamics.update],
+            "speech_pairs": speech_pairs(sc),
         }
     )
+
+
+def speech_pairs(sc: Scenario) -> list[tuple[str, str]]:
+    """(speaker, listener) names with a style of their own, from `speaking_to` of actors and events, sorted."""
+    named = {(a, b) for a, actor in sc.actors.items() for b in actor.strategy.speaking_to}
+    named |= {(e.actor, b) for e in sc.events if getattr(e, "strategy", None) is not None
+              for b in e.strategy.speaking_to or ()}
+    return sorted(named)
 
 
 def build_structure(sc: Scenario) -> Structure:
@@ -130,6 +141,7 @@ def build_structure(sc: Scenario) -> Structure:
         meeting=sc.dynamics.meeting,
         update=sc.dynamics.update,
         population=sc.population is not None,
+        speech_pairs=np.array([(idx[a], idx[b]) for a, b in speech_pairs(sc)], dtype=np.int64).reshape(-1, 2),
     )
 
 
@@ -209,6 +221,9 @@ def _one(sc: Scenario, st: Structure) -> Params:
         position=pos[None],
         trust=trust[None],
         speaking=np.array([[SPEECH_CODES[s.speaking] for s in strategies]]),
+        speaking_to=np.array([[SPEECH_CODES[strategies[a].speaking_to[st.actors[b]]]
+                               if st.actors[b] in strategies[a].speaking_to else -1
+                               for a, b in st.speech_pairs.tolist()]], dtype=np.int64).reshape(1, -1),
         openness=np.array([[s.openness for s in strategies]]),
         rule=np.array([[RECIPROCITY_CODES[s.reciprocity] for s in strategies]]),
         latitude=np.array([[s.latitude for s in strategies]]),

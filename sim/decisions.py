@@ -109,15 +109,16 @@ def channel_values(ends: np.ndarray, position: np.ndarray, salience: np.ndarray,
                    style_cost: np.ndarray, exposed: np.ndarray, dyn: dict[str, np.ndarray]) -> tuple[Value, Value]:
     """Each side's value of continuing each back channel, initiator first; every part (C, R).
 
-    Runs last: ``position``/``salience`` (N, K, R); ``latitude``/``style_cost``/``pressure`` (N, R);
-    ``trust``/``reciprocity`` (N_i, N_j, R) (i's of j); ``wedge`` (2, C, R) (``bloc_share``); ``exposed`` (C, R).
+    Runs last: ``position``/``salience`` (N, K, R); ``latitude``/``pressure`` (N, R); ``trust``/``reciprocity``
+    (N_i, N_j, R) (i's of j); ``wedge`` (2, C, R) (``bloc_share``); ``style_cost`` (2, C, R) the cost of the style
+    each side hears from the other; ``exposed`` (C, R).
     """
     out = []
     for side in (0, 1):
         x, y = ends[:, side], ends[:, 1 - side]
         excess = excess_distance(np.abs(position[y] - position[x]), salience[x], latitude[x][:, None, :])
         worth = channel_worth(pressure[x], wedge[side], dyn["sidelining_worth"], dyn["wedge_worth"])
-        out.append(continue_value(reciprocity[x, y], worth, trust[x, y], excess, style_cost[y], exposed,
+        out.append(continue_value(reciprocity[x, y], worth, trust[x, y], excess, style_cost[side], exposed,
                                   dyn["distrust_cost"], dyn["distance_aversion"], dyn["exposure_cost"]))
     return out[0], out[1]
 
@@ -127,4 +128,5 @@ def grievance(values: tuple[Value, Value], walk_away: np.ndarray) -> np.ndarray:
     away, as a share of it (1: a round with nothing left of the value of continuing). A channel collapses when its
     grievance reaches ``patience``: a hopeless channel goes fast, one barely below the line lasts."""
     short = np.maximum(walk_away - np.minimum(values[0].total, values[1].total), 0.0)
-    return np.divide(short, walk_away, out=np.where(short > 0, np.inf, 0.0), where=walk_away > 0)
+    with np.errstate(over="ignore"):  # a walk-away value near 0: any shortfall is hopeless (inf collapses at once)
+        return np.divide(short, walk_away, out=np.where(short > 0, np.inf, 0.0), where=walk_away > 0)

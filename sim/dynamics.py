@@ -33,7 +33,8 @@ class PairParams:
 
 def pair_params(pairs: Pairs | Matching, capability: np.ndarray, speech: dict[str, np.ndarray], openness: np.ndarray,
                 latitude: np.ndarray, rule: np.ndarray, alliance: np.ndarray, dyn: dict[str, np.ndarray]) -> PairParams:
-    """``PairParams`` of a contact layout from per-actor arrays (N, R) and the (N, N) alliance matrix."""
+    """``PairParams`` of a contact layout from per-actor arrays (N, R), the (N, N) alliance matrix and the pairs'
+    speech coefficients (P, R) (``pair_speech``)."""
     listener, speaker = pairs.listener, pairs.speaker
     return PairParams(
         capability=capability_factor_of(listener(capability), speaker(capability)),
@@ -41,11 +42,34 @@ def pair_params(pairs: Pairs | Matching, capability: np.ndarray, speech: dict[st
         openness=listener(openness),
         latitude=listener(latitude)[:, None, :],
         groups=rule_groups(listener(rule)),
-        persuasion=speaker(speech["persuasion"]),
-        kept_when_ignored=kept_when_ignored(dyn["trust_loss"], speaker(speech["fall"])),
-        kept_after_style=1.0 - speaker(speech["penalty"]),
-        style_cost=speaker(speech["cost"]),
+        persuasion=speech["persuasion"],
+        kept_when_ignored=kept_when_ignored(dyn["trust_loss"], speech["fall"]),
+        kept_after_style=1.0 - speech["penalty"],
+        style_cost=speech["cost"],
     )
+
+
+def pair_speech(pairs: Pairs | Matching, speech: dict[str, np.ndarray], directed: np.ndarray,
+                speech_to: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """(P, R) speech coefficients of each pair's speaker: its style's (``speech``: (N, R) per key), or its style
+    toward this listener where it has one (``directed[m] = (speaker, listener)``, ``speech_to``: (M, R), NaN: none)."""
+    out = {key: pairs.speaker(values) for key, values in speech.items()}
+    for m, (a, b) in enumerate(directed.tolist()):
+        for key, values in speech_to.items():
+            pairs.assign(out[key], b, a, values[m])
+    return out
+
+
+def directed_speech(per_actor: np.ndarray, speakers: np.ndarray, listeners: np.ndarray, directed: np.ndarray,
+                    speech_to: np.ndarray) -> np.ndarray:
+    """(K, R) one coefficient of speakers[k] speaking to listeners[k]: the speaker's style's value (``per_actor``,
+    (N, R)), or that of its style toward the listener (``directed``/``speech_to`` as in ``pair_speech``)."""
+    out = per_actor[speakers]
+    for m, (a, b) in enumerate(directed.tolist()):
+        hit = (speakers == a) & (listeners == b)
+        if hit.any():
+            out[hit] = np.where(np.isnan(speech_to[m]), out[hit], speech_to[m])
+    return out
 
 
 def unit(x: np.ndarray) -> np.ndarray:

@@ -131,21 +131,30 @@ class Engine:
         rows = np.arange(len(self.seeds))[:, None]
         self._speech = {key: np.ascontiguousarray(params.speech[key][rows, params.speaking].T)
                         for key in ("persuasion", "fall", "penalty", "cost")}
+        codes = params.speaking_to  # (R, M): styles toward named listeners (`speaking_to`), -1: none
+        self._speech_to = {key: np.where(codes < 0, np.nan, params.speech[key][rows, np.maximum(codes, 0)]).T
+                           for key in self._speech}
+        both = {key: np.concatenate([v, np.nan_to_num(self._speech_to[key])]) for key, v in self._speech.items()}
         self._openness, self._latitude, self._rule = (np.ascontiguousarray(a.T)
                                                       for a in (params.openness, params.latitude, params.rule))
         self._stochastic = strategies.any_stochastic(params.rule)
         self._distance_matters = bool((params.dyn["distance_aversion"] > 0).any() and (params.salience > 0).any())
         self._coins_matter = strategies.chance_matters(params.openness, params.dyn["trust_sensitivity"],
-                                                       self._distance_matters, self._speech["cost"])
+                                                       self._distance_matters, both["cost"])
         self._trust_fixed = dynamics.trust_fixed(params.dyn["trust_gain"], params.dyn["trust_loss"],
-                                                 self._speech["fall"], self._speech["penalty"])
+                                                 both["fall"], both["penalty"])
+        ends, directed = self.structure.channel_ends, self.structure.speech_pairs
+        self._channel_style = np.stack([dynamics.directed_speech(self._speech["cost"], ends[:, 1 - side],
+                                                                 ends[:, side], directed, self._speech_to["cost"])
+                                        for side in (0, 1)])  # (2, C, R) the style cost each side hears
         self._weights = tracks.weights_of(self._capability, self._salience, runs_last(self.state.members))
         self._pair_params: dynamics.PairParams | None = None
         self._seating: tuple | None = None
 
     def _params_of(self, pairs: ch.Pairs | ch.Matching) -> dynamics.PairParams:
         """Per-pair parameters of a contact layout."""
-        return dynamics.pair_params(pairs, self._capability, self._speech, self._openness, self._latitude,
+        speech = dynamics.pair_speech(pairs, self._speech, self.structure.speech_pairs, self._speech_to)
+        return dynamics.pair_params(pairs, self._capability, speech, self._openness, self._latitude,
                                     self._rule, self.structure.alliance, self.params.dyn)
 
     def _seated(self, pairs: ch.Pairs | ch.Matching, active: np.ndarray) -> tuple[np.ndarray, list, np.ndarray]:
@@ -263,7 +272,7 @@ class Engine:
         s = self.state
         return decisions.channel_values(self.structure.channel_ends, runs_last(s.position), self._salience,
                                         self._latitude, runs_last(s.trust), runs_last(s.reciprocity),
-                                        runs_last(s.pressure), self._wedge, self._speech["cost"],
+                                        runs_last(s.pressure), self._wedge, self._channel_style,
                                         runs_last(s.ch_exposed), self.params.dyn)
 
     def _pair_worth(self, pairs: ch.Pairs | ch.Matching) -> np.ndarray | float:

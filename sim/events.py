@@ -63,11 +63,17 @@ def set_strategy(w: World, ev, runs: np.ndarray) -> Effect:
     for key, value in changes.items():
         if key == "speaking":
             p.speaking[runs, i] = SPEECH_CODES[value]
+        elif key == "speaking_to":
+            names = w.structure.actors
+            for m, (a, b) in enumerate(w.structure.speech_pairs.tolist()):
+                if a == i and names[b] in value:
+                    p.speaking_to[runs, m] = SPEECH_CODES[value[names[b]]]
         elif key == "reciprocity":
             p.rule[runs, i] = RECIPROCITY_CODES[value]
         else:
             getattr(p, key)[runs, i] = value
-    said = ", ".join(f"{k} {v}" for k, v in changes.items())
+    said = ", ".join(f"{k} {v}" if k != "speaking_to" else ", ".join(f"speaking {s} to {b}" for b, s in v.items())
+                     for k, v in changes.items())
     return Effect(f"{ev.actor} changes strategy: {said}")
 
 

@@ -33,7 +33,8 @@ from sim.paths import (
     yaml_fields,
 )
 from sim.paths import field_type as _field_type
-from sim.schema import EVENT_TYPES, Scenario, reference_problems
+from sim.references import reference_problems
+from sim.schema import EVENT_TYPES, Scenario
 from sim.yamlio import parse_yaml, read_yaml
 
 _NOUNS = {"speaking": "speaking style", "reciprocity": "reciprocity rule", "meeting": "meeting rule",

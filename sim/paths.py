@@ -8,6 +8,7 @@ intermediate mappings. A path that cannot exist raises ``PathError`` with a "did
 
 from __future__ import annotations
 
+import math
 import types
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -192,6 +193,11 @@ def _list_index(node: Any, segs: list[str], i: int, concrete: list[Any]) -> tupl
 
 def _resolve(data: Any, path: str, create: bool) -> tuple[YamlPath, Any, str | int, Any]:
     """Walk ``path`` through data and schema: (concrete path, parent container, last key, value or default)."""
+    return _walk(data, path, create)[:4]  # type: ignore[return-value]
+
+
+def _walk(data: Any, path: str, create: bool) -> tuple[YamlPath, Any, str | int, Any, Any]:
+    """``_resolve`` and the schema type of the value at the end."""
     if isinstance(data, BaseModel):
         data = data.model_dump(by_alias=True)
     segs = path.split(".")
@@ -230,7 +236,7 @@ def _resolve(data: Any, path: str, create: bool) -> tuple[YamlPath, Any, str | i
                 node[key] = child = seed if isinstance(seed, dict) else {}
         parent, node, tp = node, child, child_tp
         concrete.append(key)
-    return tuple(concrete), parent, key, node
+    return tuple(concrete), parent, key, node, tp
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -252,6 +258,22 @@ def resolve_path(data: dict[str, Any] | BaseModel, path: str) -> YamlPath:
 def validate_path(scenario: dict[str, Any] | BaseModel, path: str) -> None:
     """Raise PathError unless ``path`` can name a value of this scenario (sweeps check every PATH first)."""
     _resolve(scenario, path, create=False)
+
+
+def value_bounds(data: dict[str, Any] | BaseModel, path: str) -> tuple[float, float]:
+    """The bounds the schema puts on the number at ``path`` (``ge``/``le``; -inf/inf where it sets none)."""
+    lo, hi = -math.inf, math.inf
+    for m in split_type(_walk(data, path, create=False)[4])[1]:
+        if getattr(m, "ge", None) is not None:
+            lo = max(lo, float(m.ge))
+        if getattr(m, "le", None) is not None:
+            hi = min(hi, float(m.le))
+    return lo, hi
+
+
+def is_fraction(data: dict[str, Any] | BaseModel, path: str) -> bool:
+    """Whether the schema takes a float (not a whole number, flag or name) at ``path``."""
+    return split_type(_walk(data, path, create=False)[4])[0] is float
 
 
 def get_path(data: dict[str, Any] | BaseModel, path: str) -> Any:

@@ -51,10 +51,11 @@ def pivot(rows: pd.DataFrame, keys: Sequence[str], column: str = "value") -> Piv
 
 
 def thin(n: int, most: int) -> np.ndarray:
-    """At most ``most`` indices of ``range(n)``, evenly spaced, always with the first and the last."""
+    """At most ``most`` indices of ``range(n)``, evenly spaced, always with the first and the last (so thinning
+    what was thinned keeps it all)."""
     if n <= most:
         return np.arange(n)
-    stride = -(-n // most)
+    stride = -(-(n - 1) // (most - 1))
     picked = np.arange(0, n, stride)
     return picked if picked[-1] == n - 1 else np.append(picked, n - 1)
 

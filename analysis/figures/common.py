@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import textwrap
 from collections.abc import Iterable, Sequence
+from importlib import resources
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import plotly
 import plotly.graph_objects as go
+
+from analysis.figures.arrays import thin
+from analysis.figures.spec import Spec, merge
 
 # Okabe-Ito first (colour-blind safe), then Tableau-like extras; cycled beyond its length.
 PALETTE: tuple[str, ...] = (
@@ -79,18 +86,26 @@ def rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r}, {g}, {b}, {alpha})"
 
 
-def style(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
-    """Apply the dashboard's common layout (template, font, margins, height, optional title)."""
-    fig.update_layout(
-        template=TEMPLATE,
-        height=height,
-        font=dict(family=FONT, size=13),
-        margin=dict(l=70, r=30, t=60 if title else 30, b=55),
-        hoverlabel=dict(align="left"),
-        legend=dict(font=dict(size=12)),
-    )
-    if title:
-        fig.update_layout(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)))
+@functools.cache
+def template() -> dict[str, Any]:
+    """The layout template of every figure (``TEMPLATE``), read once from plotly's own JSON of it; a page
+    attaches it when it writes a figure (``analysis.html.figure``), so no figure validates a copy of it."""
+    return json.loads(resources.files(plotly).joinpath("package_data", "templates", f"{TEMPLATE}.json").read_text())
+
+
+def style(fig: go.Figure | Spec, height: int, title: str | None = None) -> Any:
+    """Apply the dashboard's common layout (font, margins, height, optional title; the template is attached
+    when the figure is written) to a graph-object figure or a figure dict (``analysis.figures.spec``)."""
+    common = dict(height=height, font=dict(family=FONT, size=13), margin=dict(l=70, r=30, t=60 if title else 30, b=55),
+                  hoverlabel=dict(align="left"), legend=dict(font=dict(size=12)))
+    titled = dict(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16))) if title else None
+    if isinstance(fig, dict):
+        for update in (common, titled or {}):
+            merge(fig["layout"], update)
+        return fig
+    fig.update_layout(**common)
+    if titled:
+        fig.update_layout(**titled)
     return fig
 
 
@@ -125,13 +140,9 @@ def empty(message: str, height: int = 160) -> go.Figure:
 
 
 def slider_rounds(rounds: Sequence[int]) -> list[int]:
-    """At most MAX_STEPS rounds for a slider, evenly spaced, always with the first and the last."""
+    """At most MAX_STEPS rounds for a slider, evenly spaced, always with the first and the last (``thin``)."""
     rounds = sorted(int(r) for r in rounds)
-    if len(rounds) <= MAX_STEPS:
-        return rounds
-    stride = -(-len(rounds) // MAX_STEPS)
-    picked = rounds[::stride]
-    return picked if picked[-1] == rounds[-1] else [*picked, rounds[-1]]
+    return [rounds[i] for i in thin(len(rounds), MAX_STEPS)]
 
 
 def pair_label(a: str, b: str) -> str:

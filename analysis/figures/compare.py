@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from analysis.figures.common import colors, is_bool, menu, outcome_unit, rgba, style, txt, wilson
 from analysis.figures.sweep import channels
+from analysis.headline import rate
 
 BOUNDARY = " ()-:"
 
@@ -124,13 +125,16 @@ def not_compared(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[st
 
 
 def median_table(runs: pd.DataFrame, scenarios: Sequence[str], outs: Sequence[str]) -> pd.DataFrame:
-    """Median (or rate, for booleans) of every outcome per scenario: one row per outcome."""
+    """Median (or rate, for booleans, as a percentage of the runs it is over) of every outcome per scenario: one
+    row per outcome; None where a scenario has no data for it."""
     rows = []
     for out in outs:
         boolean = is_bool(runs[out])
-        row = {"outcome": outcome_unit(out) + (" (rate)" if boolean else " (median)")}
+        row: dict[str, object] = {"outcome": outcome_unit(out) + (" (rate)" if boolean else " (median)")}
         for s in scenarios:
-            row[s] = statistic(_values(runs, s, out), boolean)
+            values = _values(runs, s, out)
+            row[s] = (rate(statistic(values, True), len(values)) if len(values) else None) if boolean \
+                else statistic(values, False)
         rows.append(row)
     return pd.DataFrame(rows, columns=["outcome", *scenarios])
 

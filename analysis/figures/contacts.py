@@ -7,13 +7,12 @@ from collections.abc import Mapping, Sequence
 from itertools import combinations
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from analysis.figures.arrays import pivot
 from analysis.figures.common import STATE_COLORS, STATE_LABELS, colors, round_title, slider_rounds, style, txt
+from analysis.figures.spec import Spec, figure, merge, trace, vline
 from sim import output_format as F
 
 MAX_ROWS = 40  # contacts shown in the timeline; back channels first
@@ -139,14 +138,14 @@ def _ordered_rows(contacts: pd.DataFrame) -> list[str]:
 def timeline_figure(
     rounds: pd.DataFrame, summary: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
     contacts: pd.DataFrame | None = None,
-) -> go.Figure:
+) -> Spec:
     """Gantt-style bars of each contact's state per round; hover gives the reason from the event log."""
     contacts = contact_table(rounds, summary) if contacts is None else contacts
     labels = _ordered_rows(contacts)
     shown = labels[:MAX_ROWS]
     segs = segments(contacts[contacts["row"].isin(shown)])
     segs = segs[segs["state"] != "closed"] if (segs["state"] != "closed").any() else segs
-    fig = go.Figure()
+    data = []
     for state in STATES:
         s = segs[segs["state"] == state]
         if s.empty:
@@ -156,28 +155,25 @@ def timeline_figure(
             + "".join(f"<br>{txt(line)}" for line in textwrap.wrap(_reason(r, events, summary), 70))
             for _, r in s.iterrows()
         ]
-        fig.add_trace(
-            go.Bar(
-                y=[txt(x) for x in s["label"]], x=s["end"] - s["start"] + 1, base=s["start"] - 0.5,
-                orientation="h", name=STATE_LABELS[state], marker=dict(color=STATE_COLORS[state]),
-                customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
+        data.append(trace(
+            "bar", y=[txt(x) for x in s["label"]], x=s["end"] - s["start"] + 1, base=(s["start"] - 0.5).tolist(),
+            orientation="h", name=STATE_LABELS[state], marker=dict(color=STATE_COLORS[state]),
+            customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        ))
+    layout: dict[str, Any] = {}
     agreement = summary.get("agreement") or {}
     if agreement.get("reached") and agreement.get("round") is not None:
-        fig.add_vline(x=agreement["round"], line=dict(color="#222", dash="dash"), annotation_text="agreement")
+        vline(layout, agreement["round"], dict(color="#222", dash="dash"), "agreement")
     n_rounds = int(summary.get("rounds") or rounds["round"].max())
-    fig.update_xaxes(title_text=round_title(summary.get("round_length")), range=[-0.5, n_rounds + 0.5])
-    fig.update_yaxes(
-        title_text="contact", categoryorder="array", categoryarray=[txt(x) for x in reversed(shown)],
-        automargin=True,
-    )
+    layout["xaxis"] = dict(title=dict(text=round_title(summary.get("round_length"))), range=[-0.5, n_rounds + 0.5])
+    layout["yaxis"] = dict(title=dict(text="contact"), categoryorder="array",
+                           categoryarray=[txt(x) for x in reversed(shown)], automargin=True)
     title = "Contact timeline"
     if len(labels) > len(shown):
         title += f" (first {len(shown)} of {len(labels)} contacts; back channels first)"
-    style(fig, height=150 + 30 * max(len(shown), 2), title=title)
-    fig.update_layout(barmode="overlay", bargap=0.3, legend=dict(orientation="h", y=1.02, x=1, xanchor="right",
-                                                                 yanchor="bottom"))
+    fig = style(figure(data, layout), height=150 + 30 * max(len(shown), 2), title=title)
+    merge(fig["layout"], dict(barmode="overlay", bargap=0.3,
+                              legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom")))
     return fig
 
 
@@ -215,43 +211,53 @@ class _Edges:
         return dict(lx=lx, ly=ly, mx=mx, my=my, hover=hover)
 
 
+def circle(actors: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Actors evenly on the unit circle from angle 0, as networkx's ``circular_layout`` places them (float32
+    angles, centred, scaled to 1), without importing networkx."""
+    if len(actors) == 1:
+        return {actors[0]: (0.0, 0.0)}
+    theta = (np.linspace(0, 1, len(actors) + 1)[:-1] * 2 * np.pi).astype(np.float32)
+    pos = np.column_stack([np.cos(theta), np.sin(theta), np.zeros((len(actors), 0))])
+    pos -= pos.mean(axis=0)
+    lim = np.abs(pos).max() if len(actors) else 0
+    if lim > 0:
+        pos *= 1 / lim
+    pos = pos + np.zeros(2)
+    return {a: (float(p[0]), float(p[1])) for a, p in zip(actors, pos, strict=True)}
+
+
 def network_figure(rounds: pd.DataFrame, summary: Mapping[str, Any], contacts: pd.DataFrame | None = None
-                   ) -> go.Figure:
+                   ) -> Spec:
     """Actors on a circle, contacts as edges coloured by state, with a slider over rounds."""
     actors: list[str] = list(summary["actors"])
     color = colors(actors)
-    xy = {a: (float(p[0]), float(p[1])) for a, p in nx.circular_layout(nx.path_graph(actors)).items()}
+    xy = circle(actors)
     contacts = contact_table(rounds, summary) if contacts is None else contacts
     kinds = [k for k in KIND_ORDER if (contacts["kind"] == k).any()]
     combos = [(k, s) for k in kinds for s in STATES]
     edges = _Edges(contacts, xy) if not contacts.empty else None
     steps = slider_rounds(edges.rounds.tolist()) if edges is not None else []
-    fig = go.Figure()
+    data = []
     for kind, state in combos:
         e = edges.at(steps[-1], kind, state) if edges is not None else dict(lx=[], ly=[], mx=[], my=[], hover=[])
         dash, width = KIND_LINE[kind]
         faint = state == "closed"
-        fig.add_trace(
-            go.Scatter(
-                x=e["lx"], y=e["ly"], mode="lines", name=f"{KIND_LABELS[kind]}: {STATE_LABELS[state]}",
-                line=dict(color=STATE_COLORS[state], dash=dash, width=1.2 if faint else width),
-                hoverinfo="skip", legendgroup=f"{kind}:{state}",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=e["mx"], y=e["my"], mode="markers", marker=dict(size=9, color=STATE_COLORS[state], opacity=0.01),
-                hovertext=e["hover"], hoverinfo="text", showlegend=False, legendgroup=f"{kind}:{state}",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            x=[xy[a][0] for a in actors], y=[xy[a][1] for a in actors], mode="markers+text",
-            text=[txt(a) for a in actors], textposition="top center", hovertext=[txt(a) for a in actors],
-            hoverinfo="text", marker=dict(size=22, color=[color[a] for a in actors], line=dict(width=1, color="#fff")),
-            showlegend=False, name="actors",
-        )
-    )
+        data.append(trace(
+            "scatter", x=e["lx"], y=e["ly"], mode="lines", name=f"{KIND_LABELS[kind]}: {STATE_LABELS[state]}",
+            line=dict(color=STATE_COLORS[state], dash=dash, width=1.2 if faint else width),
+            hoverinfo="skip", legendgroup=f"{kind}:{state}",
+        ))
+        data.append(trace(
+            "scatter", x=e["mx"], y=e["my"], mode="markers",
+            marker=dict(size=9, color=STATE_COLORS[state], opacity=0.01),
+            hovertext=e["hover"], hoverinfo="text", showlegend=False, legendgroup=f"{kind}:{state}",
+        ))
+    data.append(trace(
+        "scatter", x=[xy[a][0] for a in actors], y=[xy[a][1] for a in actors], mode="markers+text",
+        text=[txt(a) for a in actors], textposition="top center", hovertext=[txt(a) for a in actors],
+        hoverinfo="text", marker=dict(size=22, color=[color[a] for a in actors], line=dict(width=1, color="#fff")),
+        showlegend=False, name="actors",
+    ))
     slider = []
     for r in steps:
         es = [edges.at(r, k, s) for k, s in combos]
@@ -260,9 +266,10 @@ def network_figure(rounds: pd.DataFrame, summary: Mapping[str, Any], contacts: p
         hovers = [v for e in es for v in (None, e["hover"])]
         slider.append(dict(label=str(r), method="restyle",
                            args=[{"x": xs, "y": ys, "hovertext": hovers}, list(range(2 * len(combos)))]))
+    layout: dict[str, Any] = {}
     if slider:
-        fig.update_layout(sliders=[dict(active=len(slider) - 1, steps=slider, pad=dict(t=30),
-                                        currentvalue=dict(prefix=f"{round_title(summary.get('round_length'))}: "))])
-    fig.update_xaxes(visible=False, range=[-1.35, 1.35])
-    fig.update_yaxes(visible=False, range=[-1.25, 1.3], scaleanchor="x")
-    return style(fig, height=620, title="Network of contacts (state at the chosen round)")
+        layout["sliders"] = [dict(active=len(slider) - 1, steps=slider, pad=dict(t=30),
+                                  currentvalue=dict(prefix=f"{round_title(summary.get('round_length'))}: "))]
+    layout["xaxis"] = dict(visible=False, range=[-1.35, 1.35])
+    layout["yaxis"] = dict(visible=False, range=[-1.25, 1.3], scaleanchor="x")
+    return style(figure(data, layout), height=620, title="Network of contacts (state at the chosen round)")

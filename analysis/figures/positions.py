@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from analysis.figures.arrays import MAX_ROUNDS, thin
 from analysis.figures.common import (
@@ -20,6 +18,7 @@ from analysis.figures.common import (
     style,
     txt,
 )
+from analysis.figures.spec import Spec, axis, colorscale, figure, merge, subplots, trace
 
 MANY_ACTORS = 30  # above this, positions are drawn as a density over time instead of one line per actor
 BINS = 50
@@ -36,7 +35,7 @@ def series(rounds: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows.sort_values("round", kind="stable")
 
 
-def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figure:
+def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec:
     """Small multiples per issue: one line per actor (or a density when many), proposals dashed on top."""
     actors: list[str] = list(summary["actors"])
     issues: Mapping[str, Mapping[str, str]] = summary["issues"]
@@ -44,51 +43,44 @@ def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Fig
     color = colors(actors)
     pos = series(rounds, "position")
     prop = series(rounds, "proposal")
-    fig = make_subplots(
-        rows=len(issues), cols=1, shared_xaxes=True, vertical_spacing=0.22 / max(len(issues), 1),
-        subplot_titles=[txt(i) for i in issues],
-    )
+    layout = subplots(len(issues), 1, shared_xaxes=True, vertical_spacing=0.22 / max(len(issues), 1),
+                      subplot_titles=[txt(i) for i in issues])
+    data = []
     for row, (issue, ends) in enumerate(issues.items(), start=1):
+        cell = (row, 1, 1)
         on_issue = pos[pos["issue"] == issue]
         if many:
-            fig.add_trace(_density(on_issue, first=row == 1), row=row, col=1)
+            data.append(_density(on_issue, first=row == 1, cell=cell))
         else:
             for actor in actors:
                 d = on_issue[on_issue["actor"] == actor]
-                fig.add_trace(
-                    go.Scatter(
-                        x=d["round"], y=d["value"], mode="lines", name=txt(actor), legendgroup=f"actor:{txt(actor)}",
-                        showlegend=row == 1, line=dict(color=color[actor], width=2.2),
-                        hovertemplate=f"{txt(actor)}<br>round %{{x}}<br>position %{{y:.2f}}<extra></extra>",
-                    ),
-                    row=row, col=1,
-                )
+                data.append(trace(
+                    "scatter", cell, x=d["round"], y=d["value"], mode="lines", name=txt(actor),
+                    legendgroup=f"actor:{txt(actor)}", showlegend=row == 1, line=dict(color=color[actor], width=2.2),
+                    hovertemplate=f"{txt(actor)}<br>round %{{x}}<br>position %{{y:.2f}}<extra></extra>",
+                ))
         for k, track in enumerate(summary.get("tracks") or []):
             p = prop[(prop["track"] == track["name"]) & (prop["issue"] == issue)]
             if p.empty:
                 continue
             label = f"proposal: {track['name']}"
-            fig.add_trace(
-                go.Scatter(
-                    x=p["round"], y=p["value"], mode="lines", name=txt(label),
-                    legendgroup=f"proposal:{txt(track['name'])}", showlegend=row == 1,
-                    line=dict(color=PROPOSAL_COLOR, width=2.5, dash=DASHES[k % len(DASHES)]),
-                    hovertemplate=f"{txt(label)}<br>round %{{x}}<br>proposal %{{y:.2f}}<extra></extra>",
-                ),
-                row=row, col=1,
-            )
-        fig.update_yaxes(
-            title_text=issue_title(issue, ends.get("low", "low"), ends.get("high", "high")),
-            title_font=dict(size=11), range=[-0.03, 1.03], tickvals=[0, 0.25, 0.5, 0.75, 1], row=row, col=1,
-        )
-    fig.update_xaxes(title_text=round_title(summary.get("round_length")), row=len(issues), col=1)
+            data.append(trace(
+                "scatter", cell, x=p["round"], y=p["value"], mode="lines", name=txt(label),
+                legendgroup=f"proposal:{txt(track['name'])}", showlegend=row == 1,
+                line=dict(color=PROPOSAL_COLOR, width=2.5, dash=DASHES[k % len(DASHES)]),
+                hovertemplate=f"{txt(label)}<br>round %{{x}}<br>proposal %{{y:.2f}}<extra></extra>",
+            ))
+        axis(layout, "y", row, title=dict(text=issue_title(issue, ends.get("low", "low"), ends.get("high", "high")),
+                                          font=dict(size=11)),
+             range=[-0.03, 1.03], tickvals=[0, 0.25, 0.5, 0.75, 1])
+    axis(layout, "x", len(issues), title=dict(text=round_title(summary.get("round_length"))))
     title = "Positions over time" + (f" (density of {len(actors)} actors)" if many else "")
-    style(fig, height=120 + 280 * len(issues), title=title)
-    fig.update_layout(margin=dict(l=190))
+    fig = style(figure(data, layout), height=120 + 280 * len(issues), title=title)
+    merge(fig["layout"], dict(margin=dict(l=190)))
     return fig
 
 
-def _density(on_issue: pd.DataFrame, first: bool) -> go.Heatmap:
+def _density(on_issue: pd.DataFrame, first: bool, cell: tuple[int, int, int] | None = None) -> dict[str, Any]:
     """Share of actors per position bin and round, as a heatmap trace (colour on a square-root scale)."""
     rounds, column = np.unique(on_issue["round"].to_numpy(), return_inverse=True)
     edges = np.linspace(0.0, 1.0, BINS + 1)
@@ -99,45 +91,42 @@ def _density(on_issue: pd.DataFrame, first: bool) -> go.Heatmap:
     np.add.at(z, (row, column[finite]), 1.0)
     z /= np.maximum(z.sum(axis=0, keepdims=True), 1)
     ticks = [0.01, 0.05, 0.2, 0.5, 1.0]
-    return go.Heatmap(
-        x=rounds, y=(edges[:-1] + edges[1:]) / 2, z=np.sqrt(z), customdata=z, colorscale="Blues", zmin=0, zmax=1,
-        showscale=first, name="density",
+    return trace(
+        "heatmap", cell, x=rounds, y=(edges[:-1] + edges[1:]) / 2, z=np.sqrt(z), customdata=z,
+        colorscale=colorscale("Blues"), zmin=0, zmax=1, showscale=first, name="density",
         colorbar=dict(title=dict(text="share of actors"), tickvals=np.sqrt(ticks).tolist(),
                       ticktext=[f"{t:.0%}" for t in ticks], len=0.5, y=1, yanchor="top"),
         hovertemplate="round %{x}<br>position %{y:.2f}<br>%{customdata:.1%} of actors<extra></extra>",
     )
 
 
-def pressure_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figure | None:
+def pressure_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec | None:
     """Sidelining pressure over time per actor (a median and 5-95 % band when many); None when never positive."""
     actors: list[str] = list(summary["actors"])
     pres = series(rounds, "pressure")
     if pres.empty or not (pres["value"] > 0).any():
         return None
-    fig = go.Figure()
+    data = []
     if len(actors) > MANY_ACTORS:
         q = pres.groupby("round")["value"].quantile([0.05, 0.5, 0.95]).unstack()
         x = list(q.index)
-        fig.add_trace(
-            go.Scatter(
-                x=x + x[::-1], y=list(q[0.95]) + list(q[0.05])[::-1], fill="toself", name="5-95 % of actors",
-                fillcolor=rgba("#0072B2", 0.2), line=dict(width=0), hoverinfo="skip",
-            )
-        )
-        fig.add_trace(go.Scatter(x=x, y=q[0.5], mode="lines", name="median actor", line=dict(color="#0072B2")))
+        data.append(trace(
+            "scatter", x=x + x[::-1], y=list(q[0.95]) + list(q[0.05])[::-1], fill="toself", name="5-95 % of actors",
+            fillcolor=rgba("#0072B2", 0.2), line=dict(width=0), hoverinfo="skip",
+        ))
+        data.append(trace("scatter", x=x, y=q[0.5], mode="lines", name="median actor", line=dict(color="#0072B2")))
     else:
         color = colors(actors)
         for actor in actors:
             d = pres[pres["actor"] == actor]
             if d.empty or not (d["value"] > 0).any():
                 continue
-            fig.add_trace(
-                go.Scatter(
-                    x=d["round"], y=d["value"], mode="lines", name=txt(actor), legendgroup=f"actor:{txt(actor)}",
-                    line=dict(color=color[actor], width=2.2),
-                    hovertemplate=f"{txt(actor)}<br>round %{{x}}<br>pressure %{{y:.2f}}<extra></extra>",
-                )
-            )
-    fig.update_xaxes(title_text=round_title(summary.get("round_length")))
-    fig.update_yaxes(title_text="sidelining pressure (0-1)", rangemode="tozero")
-    return style(fig, height=340, title="Sidelining pressure (actors left out of a track they care about)")
+            data.append(trace(
+                "scatter", x=d["round"], y=d["value"], mode="lines", name=txt(actor),
+                legendgroup=f"actor:{txt(actor)}", line=dict(color=color[actor], width=2.2),
+                hovertemplate=f"{txt(actor)}<br>round %{{x}}<br>pressure %{{y:.2f}}<extra></extra>",
+            ))
+    layout = {"xaxis": {"title": {"text": round_title(summary.get("round_length"))}},
+              "yaxis": {"title": {"text": "sidelining pressure (0-1)"}, "rangemode": "tozero"}}
+    return style(figure(data, layout), height=340,
+                 title="Sidelining pressure (actors left out of a track they care about)")

@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from analysis.figures.common import colors, round_title, slider_rounds, style, txt
+from analysis.figures.spec import Spec, colorscale, figure, merge, trace
 
 
 def trust_matrix(trust: pd.DataFrame, actors: list[str]) -> np.ndarray:
@@ -27,7 +27,7 @@ def _rows(m: np.ndarray) -> list[list[float | None]]:
     return [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in m]
 
 
-def trust_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figure:
+def trust_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec:
     """Heatmap of trust (row actor trusts column actor) with a round slider, actor names in their colours."""
     actors: list[str] = list(summary["actors"])
     color = colors(actors)
@@ -37,29 +37,22 @@ def trust_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> go.Figure:
     names = [txt(a) for a in actors]
     ticks = [f"<span style='color:{color[a]}'><b>{txt(a)}</b></span>" for a in actors]
     last = steps[-1] if steps else None
-    fig = go.Figure(
-        go.Heatmap(
-            x=names, y=names, z=mats.get(last, _rows(trust_matrix(trust, actors))), zmin=0, zmax=1,
-            colorscale="Blues", colorbar=dict(title=dict(text="trust (0-1)")), xgap=2, ygap=2,
-            hovertemplate="%{y} trusts %{x}: %{z:.2f}<extra></extra>",
-            texttemplate="%{z:.2f}" if len(actors) <= 12 else None,
-        )
+    heat = trace(
+        "heatmap", x=names, y=names, z=mats.get(last, _rows(trust_matrix(trust, actors))), zmin=0, zmax=1,
+        colorscale=colorscale("Blues"), colorbar=dict(title=dict(text="trust (0-1)")), xgap=2, ygap=2,
+        hovertemplate="%{y} trusts %{x}: %{z:.2f}<extra></extra>",
+        texttemplate="%{z:.2f}" if len(actors) <= 12 else None,
     )
     unit = round_title(summary.get("round_length"))
-    fig.update_layout(
-        sliders=[
-            dict(
-                active=len(steps) - 1, currentvalue=dict(prefix=f"{unit}: "), pad=dict(t=50),
-                steps=[dict(label=str(r), method="restyle", args=[{"z": [mats[r]]}, [0]]) for r in steps],
-            )
-        ]
-        if steps
-        else []
-    )
-    fig.update_xaxes(title_text="trusted actor", tickmode="array", tickvals=names, ticktext=ticks, side="top")
-    fig.update_yaxes(title_text="trusting actor", tickmode="array", tickvals=names, ticktext=ticks,
-                     autorange="reversed")
+    sliders = [dict(active=len(steps) - 1, currentvalue=dict(prefix=f"{unit}: "), pad=dict(t=50),
+                    steps=[dict(label=str(r), method="restyle", args=[{"z": [mats[r]]}, [0]]) for r in steps])]
+    layout = {"sliders": sliders} if steps else {}
+    layout["xaxis"] = dict(title=dict(text="trusted actor"), tickmode="array", tickvals=names, ticktext=ticks,
+                           side="top")
+    layout["yaxis"] = dict(title=dict(text="trusting actor"), tickmode="array", tickvals=names, ticktext=ticks,
+                           autorange="reversed")
     side = 160 + 48 * len(actors)
-    style(fig, height=min(max(side, 420), 1100) + 80, title="Trust between actors (row trusts column)")
-    fig.update_layout(margin=dict(t=120))
+    fig = style(figure([heat], layout), height=min(max(side, 420), 1100) + 80,
+                title="Trust between actors (row trusts column)")
+    merge(fig["layout"], dict(margin=dict(t=120)))
     return fig

@@ -2,8 +2,10 @@
 
 VALUES is `0,0.5,1` (a list), `0:1:11` (start:stop:count, both ends included), `a,b` (categorical) or,
 for the sampled designs (lhs, sobol, morris), `lo:hi` (a range sampled continuously; integers when both ends
-are integers). `--vary PREFIX.*` (or `PREFIX: default-ranges` in a sweep file) stands for every coefficient
-under PREFIX over its documented plausible range (``sim.ranges``), expanded against the scenario.
+are integers) or `+-S` (the scenario's value ± S, within the field's bounds). `--vary PREFIX.*` (or
+`PREFIX: default-ranges` in a sweep file) stands for every coefficient under PREFIX over its documented plausible
+range (``sim.ranges``), `--vary PREFIX.*=+-S` for every fraction the scenario writes under PREFIX ± S; both are
+expanded against the scenario. Sobol and Morris designs may vary named groups of paths together (``--group``).
 A design is a list of points, each a ``{PATH: value}`` dict; replicate seeds are the sweep's business.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Integral, Real
 from typing import Any, Literal
 
@@ -21,13 +23,14 @@ from analysis.sweep.designs_gsa import DEFAULT_LEVELS, GSA_DESIGNS, requirement_
 from analysis.sweep.request import DESIGNS
 from sim.limits import lift, limit
 from sim.paths import PathError, parse_value
-from sim.ranges import default_ranges
+from sim.ranges import default_ranges, spread_range, spread_ranges
 
 DesignKind = Literal["grid", "lhs", "sobol", "morris"]
 SAMPLED = ("lhs", *GSA_DESIGNS)  # designs that draw from lo:hi ranges
 DEFAULT_RANGES = "default-ranges"
 _FORMS = ("a list (0,0.5,1), start:stop:count (0:1:11), categories (a,b) or, for lhs/sobol/morris, "
-          "a range lo:hi (0:1)")
+          "a range lo:hi (0:1) or +-S (the scenario's value ± S)")
+SPREAD_SIGNS = ("+-", "±")
 
 
 class DesignError(ValueError):
@@ -49,6 +52,7 @@ class Vary:
     where: str = "--vary"  # where it was written: `--vary PATH=VALUES` or `FILE:LINE:COL`
     ypath: str = ""  # the path to name in error lines (default: ``path``)
     defaults: bool = False
+    spread: float | None = None  # `+-S`: the scenario's value ± S (``expand_defaults`` turns it into bounds)
 
     def line(self, message: str) -> str:
         """A located error line about this entry."""
@@ -123,6 +127,8 @@ class Design:
     points: Sequence[dict[str, Any]] = field(repr=False)
     levels: int | None = None  # Morris grid levels
     unit: list[list[float]] | None = field(default=None, repr=False)  # Morris: SALib's unit-cube matrix
+    groups: dict[str, str] | None = None  # Sobol/Morris: the group of every varied path (``--group``)
+    fixed: tuple[str, ...] = ()  # Sobol/Morris: paths given one value, held at it in every point (not factors)
 
     @property
     def paths(self) -> list[str]:
@@ -136,7 +142,51 @@ class Design:
             "samples": self.samples,
             "types": {v.path: "values" if v.levels is not None else "range" for v in self.vary},
             "points": len(self.points),
-        } | ({"levels": self.levels, "unit": self.unit} if self.kind == "morris" else {})
+        } | ({"levels": self.levels, "unit": self.unit} if self.kind == "morris" else {}) | (
+            {"groups": self.groups} if self.groups else {}) | ({"fixed": list(self.fixed)} if self.fixed else {})
+
+
+@dataclass(frozen=True)
+class Group:
+    """`--group NAME=PATTERN[,PATTERN...]`: the varied paths matching any pattern (fnmatch) count as one factor; a
+    path matched by several groups belongs to the first (so a catch-all like `dynamics.*` can come last)."""
+
+    name: str
+    patterns: tuple[str, ...]
+    where: str = "--group"
+
+
+def parse_group(arg: str, where: str = "--group") -> Group:
+    """Parse one `--group NAME=PATTERN[,PATTERN...]` argument."""
+    name, eq, text = arg.partition("=")
+    patterns = tuple(p.strip() for p in text.split(",") if p.strip())
+    if not eq or not name.strip() or not patterns:
+        raise DesignError([f"{where} {arg}: expected NAME=PATTERN[,PATTERN...], "
+                           "e.g. substantive='actors.*,relations.*'"])
+    return Group(name.strip(), patterns, f"{where} {arg}")
+
+
+def group_of(paths: Sequence[str], groups: Sequence[Group]) -> dict[str, str]:
+    """The group of every path: the first whose pattern matches it, else the path itself; DesignError when a group
+    gets no path, or a group name is also a path outside it."""
+    from fnmatch import fnmatchcase
+
+    lines, out = [], {}
+    for g in groups:
+        hits = [p for p in paths if p not in out and any(fnmatchcase(p, pat) for pat in g.patterns)]
+        if not hits:
+            lines.append(f"{g.where}: matches none of the {len(paths)} varied paths not in an earlier group "
+                         f"(e.g. {paths[0] if paths else '-'})")
+        out |= dict.fromkeys(hits, g.name)
+    names = {g.name for g in groups}
+    lines += [f"--group {p}: a group name that is also a varied path outside it" for p in paths
+              if p in names and out.get(p) != p]
+    if not lines and len(paths) == len(out) and len(groups) == 1:
+        lines.append(f"{groups[0].where}: one group holding every varied path has S_T = 1 by definition; give two "
+                     "groups or more, or leave some paths out of it")
+    if lines:
+        raise DesignError(lines)
+    return {p: out.get(p, p) for p in paths}
 
 
 def _number(text: str) -> int | float | None:
@@ -193,6 +243,9 @@ def vary_from_values(path: str, values: Any, where: str, ypath: str = "") -> Var
     v = Vary(path, where=where, ypath=ypath)
     if not path:
         raise DesignError([f"{where}: no PATH before '='; write PATH=VALUES, e.g. actors.UK.strategy.openness=0:1:5"])
+    if isinstance(values, str) and values.strip().startswith(SPREAD_SIGNS):
+        return Vary(path.removesuffix(".*"), where=where, ypath=ypath, defaults=path.endswith(".*"),
+                    spread=_spread(v, values.strip()))
     if path.endswith(".*") or values == DEFAULT_RANGES:
         if values not in (DEFAULT_RANGES, "") and values is not None:
             raise DesignError([v.line(f"`{path}` stands for default ranges; give no values (or {DEFAULT_RANGES})")])
@@ -208,6 +261,14 @@ def vary_from_values(path: str, values: Any, where: str, ypath: str = "") -> Var
     except ValueError as e:
         raise DesignError([v.line(str(e))]) from e
     return Vary(path, levels=levels, bounds=bounds, where=where, ypath=ypath)
+
+
+def _spread(v: Vary, text: str) -> float:
+    """S of a `+-S` value (a number > 0); DesignError otherwise."""
+    value = _number(text.removeprefix("+-").removeprefix("±"))
+    if value is None or value <= 0:
+        raise DesignError([v.line(f"{text!r}: +-S needs a number S > 0, e.g. +-0.15")])
+    return float(value)
 
 
 def parse_vary(arg: str, where: str = "--vary") -> Vary:
@@ -263,11 +324,14 @@ def expand_defaults(vary: Sequence[Vary], data: dict[str, Any]) -> list[Vary]:
     explicit = {v.path for v in vary if not v.defaults}
     out: list[Vary] = []
     for v in vary:
-        if not v.defaults:
+        if not v.defaults and v.spread is None:
             out.append(v)
             continue
         try:
-            ranges = default_ranges(data, v.path)
+            if not v.defaults:
+                out.append(replace(v, bounds=spread_range(data, v.path, v.spread), spread=None))  # type: ignore[arg-type]
+                continue
+            ranges = spread_ranges(data, v.path, v.spread) if v.spread else default_ranges(data, v.path)
         except PathError as e:
             raise DesignError([v.line(str(e))]) from e
         out += [Vary(p, bounds=r, where=v.where, ypath=v.ypath and f"{v.ypath} ({p})")  # type: ignore[arg-type]
@@ -275,17 +339,24 @@ def expand_defaults(vary: Sequence[Vary], data: dict[str, Any]) -> list[Vary]:
     return out
 
 
-def gsa(vary: Sequence[Vary], kind: str, samples: int, levels: int | None, seed: int) -> Design:
-    """A Sobol or Morris design: SALib's unit sample mapped to each path's values."""
-    u = unit_sample(kind, len(vary), samples, levels, seed)
-    columns = [_scale(v, u[:, k]) for k, v in enumerate(vary)]
-    points = [{v.path: columns[k][i] for k, v in enumerate(vary)} for i in range(len(u))]
+def gsa(vary: Sequence[Vary], kind: str, samples: int, levels: int | None, seed: int,
+        groups: dict[str, str] | None = None) -> Design:
+    """A Sobol or Morris design: SALib's unit sample mapped to each path's values (over groups of paths, if any); a
+    path given one value is held at it, not sampled (it would cost N points and have an index of 0)."""
+    fixed = {v.path: v.levels[0] for v in vary if v.levels is not None and len(v.levels) == 1}
+    factors = [v for v in vary if v.path not in fixed]
+    if not factors:
+        raise DesignError([f"--design {kind}: every varied path has one value; give a range or several values"])
+    u = unit_sample(kind, len(factors), samples, levels, seed, [groups[v.path] for v in factors] if groups else None)
+    columns = {v.path: _scale(v, u[:, k]) for k, v in enumerate(factors)}
+    points = [{v.path: fixed[v.path] if v.path in fixed else columns[v.path][i] for v in vary} for i in range(len(u))]
     unit = [[_tidy(x) for x in row] for row in u.tolist()] if kind == "morris" else None
-    return Design(kind, tuple(vary), samples, points, (levels or DEFAULT_LEVELS) if kind == "morris" else None, unit)  # type: ignore[arg-type]
+    return Design(kind, tuple(vary), samples, points, (levels or DEFAULT_LEVELS) if kind == "morris" else None,  # type: ignore[arg-type]
+                  unit, groups, tuple(fixed))
 
 
 def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = None, seed: int = 0,
-                levels: int | None = None) -> Design:
+                levels: int | None = None, groups: Sequence[Group] = ()) -> Design:
     """Build a grid, LHS, Sobol or Morris design; raises DesignError with located lines."""
     seen: dict[str, Vary] = {}
     problems = []
@@ -303,10 +374,14 @@ def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = 
         problems += requirement_problems(kind, len(vary), samples, levels)
     if kind in ("grid", "lhs") and levels is not None:
         problems.append(f"--levels {levels}: only used by --design morris")
+    if kind in ("grid", "lhs") and groups:
+        problems += [f"{g.where}: groups are for --design sobol or morris (indices per group)" for g in groups]
     if problems:
         raise DesignError(problems)
     if kind in GSA_DESIGNS:
-        return gsa(vary, kind, samples, levels, seed)  # type: ignore[arg-type]
+        sampled = [v.path for v in vary if v.levels is None or len(v.levels) > 1]
+        by_path = group_of(sampled, groups) if groups else None
+        return gsa(vary, kind, samples, levels, seed, by_path)  # type: ignore[arg-type]
     points = grid(vary) if kind == "grid" else lhs(vary, samples, seed)  # type: ignore[arg-type]
     return Design(kind, tuple(vary), samples, points)  # type: ignore[arg-type]
 

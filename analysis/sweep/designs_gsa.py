@@ -18,9 +18,15 @@ __all__ = ["DEFAULT_LEVELS", "FLAGS", "GSA_DESIGNS", "requirement_problems", "un
 DEFAULT_LEVELS = 4
 
 
-def unit_problem(names: Sequence[str]) -> dict[str, Any]:
-    """A SALib problem over the unit cube with one factor per name."""
-    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+def unit_problem(names: Sequence[str], groups: Sequence[str] | None = None) -> dict[str, Any]:
+    """A SALib problem over the unit cube with one factor per name (or per group, ``groups[k]`` of name k)."""
+    problem = {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
+    return problem | ({"groups": list(groups)} if groups else {})
+
+
+def group_names(groups: Sequence[str]) -> list[str]:
+    """The factors of a grouped design, in SALib's order (first appearance)."""
+    return list(dict.fromkeys(groups))
 
 
 FLAGS = {"design": "--design {}", "samples": "--samples {}", "levels": "--levels {}"}
@@ -50,13 +56,15 @@ def requirement_problems(kind: str, n_vary: int, samples: int | None, levels: in
     return out
 
 
-def unit_sample(kind: str, d: int, samples: int, levels: int | None, seed: int) -> np.ndarray:
-    """SALib's sample on [0, 1]^d: N·(d+2) rows for Sobol (first and total order), N·(d+1) for Morris."""
-    names = [f"x{k}" for k in range(d)]
+def unit_sample(kind: str, d: int, samples: int, levels: int | None, seed: int,
+                groups: Sequence[str] | None = None) -> np.ndarray:
+    """SALib's sample on [0, 1]^d: N·(d+2) rows for Sobol (first and total order), N·(d+1) for Morris; with
+    ``groups`` (one name per column), d is the number of groups."""
+    problem = unit_problem([f"x{k}" for k in range(d)], groups)
     if kind == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(unit_problem(names), samples, calc_second_order=False, scramble=True, seed=seed)
+        return sobol.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
     from SALib.sample import morris
 
-    return morris.sample(unit_problem(names), samples, num_levels=levels or DEFAULT_LEVELS, seed=seed)
+    return morris.sample(problem, samples, num_levels=levels or DEFAULT_LEVELS, seed=seed)

@@ -9,6 +9,7 @@ sweep:
   design: grid                         # grid | lhs | sobol | morris
   samples: null                        # lhs: points; sobol: base samples N (a power of two); morris: trajectories
   levels: null                         # morris only: grid levels (even; default 4)
+  groups: {}                           # sobol/morris: NAME: [PATTERN, ...] varied as one factor (e.g. actors.*)
   seeds: 50
   seed: 1                              # root seed (default: the scenario's seed, else 0)
 ```
@@ -25,7 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from yaml.nodes import MappingNode, ScalarNode
 
-from analysis.sweep.designs import DesignError, Vary, vary_from_values
+from analysis.sweep.designs import DesignError, Group, Vary, vary_from_values
 from sim.errors import Problem, ScenarioError, did_you_mean
 from sim.schema import MAX_SEED
 from sim.textfile import read_text
@@ -49,6 +50,9 @@ class SweepBlock(_Strict):
         "effects.")
     samples: Count | None = Field(None, description="lhs points, Sobol base samples or Morris trajectories.")
     levels: Count | None = Field(None, description="Morris grid levels (even).")
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="Sobol/Morris: NAME: [PATTERN, ...] (fnmatch over the varied paths) "
+        "varied together as one factor, with one index.")
     seeds: Count | None = Field(None, description="Replications per point.")
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = Field(None, description="Root seed.")
 
@@ -74,6 +78,7 @@ class SweepFile:
     where: str = ""  # `FILE:LINE:COL` of the `sweep:` block's design (or of the block), for design errors
     levels: int | None = None
     located: dict[str, str] | None = None  # design/samples/levels -> `FILE:LINE:COL: sweep.KEY: {}` (GSA checks)
+    groups: tuple[Group, ...] = ()
 
 
 def is_sweep_data(data: dict[str, Any]) -> bool:
@@ -153,8 +158,10 @@ def parse_sweep(doc: Document, text: str | None = None) -> SweepFile:
     for key in ("design", "samples", "levels"):
         kl, kc = doc.locate(("sweep", key) if key in given else ("sweep",))
         located[key] = f"{doc.file}:{kl}:{kc}: sweep.{key}" + (": {}" if key in given else " ({})")
+    groups = tuple(Group(name, tuple(patterns), "{}:{}:{}: sweep.groups.{}".format(
+        doc.file, *doc.locate(("sweep", "groups", name)), name)) for name, patterns in block.groups.items())
     return SweepFile(Path(doc.file), scenario, tuple(vary), block.design, block.samples, block.seeds, block.seed,
-                     f"{doc.file}:{line}:{col}", block.levels, located)
+                     f"{doc.file}:{line}:{col}", block.levels, located, groups)
 
 
 def load_sweep(path: str | Path) -> SweepFile:

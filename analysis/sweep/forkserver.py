@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import forkserver
 
-PRELOAD = ["analysis.sweep.tasks", "sim.engine", "pandas"]  # imported once by the server, inherited by every worker
+# imported once by the server, inherited by every worker (quiet_start first: its hook covers the rest's start-up)
+PRELOAD = ["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine", "pandas"]
 
 
 @contextmanager

@@ -16,7 +16,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.sweep.designs import Design, DesignError, GridPoints, Vary, column_kind, expand_defaults, make_design
+from analysis.sweep.designs import (
+    Design,
+    DesignError,
+    GridPoints,
+    Group,
+    Vary,
+    column_kind,
+    expand_defaults,
+    make_design,
+)
 from analysis.sweep.designs_gsa import GSA_DESIGNS
 from analysis.sweep.io import file_hash
 from analysis.sweep.request import DEFAULT_BATCH
@@ -265,11 +274,11 @@ def check_vary(source: Source, vary: Sequence[Vary]) -> list[Vary]:
 
 def sweep_plan(
     source: Source, vary: Sequence[Vary], design: str, samples: int | None, seeds: int,
-    root_seed: int, batch_size: int = DEFAULT_BATCH, levels: int | None = None,
+    root_seed: int, batch_size: int = DEFAULT_BATCH, levels: int | None = None, groups: Sequence[Group] = (),
 ) -> Plan:
     """Expand `PREFIX.*` entries, check the varied paths against the scenario, build the design, plan the runs."""
     vary = check_vary(source, expand_defaults(vary, source.data))
-    built: Design = make_design(vary, design, samples, root_seed, levels)
+    built: Design = make_design(vary, design, samples, root_seed, levels, groups)
     return Plan("sweep", [source], built.points, seeds, root_seed, batch_size, built.manifest(),
                 common_seeds=design in GSA_DESIGNS)
 

@@ -34,6 +34,7 @@ class Request:
     samples: int | None = None
     seeds: int | None = None
     levels: int | None = None  # morris grid levels
+    groups: Sequence[str] = field(default_factory=list)  # sobol/morris: NAME=PATTERN[,PATTERN] texts
 
     @property
     def may_pool(self) -> bool:

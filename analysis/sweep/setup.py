@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from analysis.sweep.backends import cpu_count
-from analysis.sweep.designs import SAMPLED, DesignError, parse_vary
+from analysis.sweep.designs import SAMPLED, DesignError, parse_group, parse_vary
 from analysis.sweep.designs_gsa import FLAGS, GSA_DESIGNS, requirement_problems
 from analysis.sweep.execute import load_plan
 from analysis.sweep.file import is_sweep_data, parse_sweep
@@ -71,6 +71,7 @@ def new_sweep(path: Path, request: Request) -> tuple[Plan, Path]:
     check_counts(request.seeds, request.batch_size, request.samples)
     doc = read_yaml(path)
     vary = [parse_vary(a) for a in request.vary]
+    groups = [parse_group(g) for g in request.groups]
     design, samples, seeds, seed, levels, located = "grid", None, None, None, None, dict(FLAGS)
     sweep_file = is_sweep_data(doc.data)
     if sweep_file:
@@ -79,6 +80,8 @@ def new_sweep(path: Path, request: Request) -> tuple[Plan, Path]:
         vary = [v for v in sf.vary if v.path not in flagged] + vary
         design, samples, seeds, seed, path = sf.design, sf.samples, sf.seeds, sf.seed, sf.scenario
         levels = sf.levels
+        named = {g.name for g in groups}
+        groups = [g for g in sf.groups if g.name not in named] + groups
         located |= {k: w for k, w in (sf.located or {}).items() if getattr(request, k) is None}
     source = read_source(path)
     root = default_seed(request.seed, seed, source_seed(source))
@@ -94,7 +97,7 @@ def new_sweep(path: Path, request: Request) -> tuple[Plan, Path]:
     check_runs(design_points(vary, design, samples), n_seeds)  # before building a single point
     check_points(design_points(vary, design, samples), len(vary), lazy=design == "grid")
     plan = sweep_plan(source, vary, design, samples, n_seeds, root, DEFAULT_BATCH,
-                      levels if design == "morris" else None)
+                      levels if design == "morris" else None, groups)
     out = Path(request.out) if request.out else Path("out") / f"sweep-{Path(path).stem}-{stamp()}"
     return _finish(plan, request), out
 

@@ -25,7 +25,8 @@ from sim.compose import compose_text
 from sim.errors import YamlPath
 from sim.loader import load_scenario_text
 from sim.paths import PathError, resolve_path, set_path
-from sim.schema import Scenario, reference_problems
+from sim.references import reference_problems
+from sim.schema import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd

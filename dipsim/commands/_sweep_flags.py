@@ -40,7 +40,8 @@ def request_of(args: argparse.Namespace) -> Request:
                    progress=not args.no_progress, dashboard=not args.no_dashboard,
                    plotly=getattr(args, "plotly", "inline"), vary=getattr(args, "vary", []),
                    design=getattr(args, "design", None), samples=getattr(args, "samples", None),
-                   seeds=getattr(args, "seeds", None), levels=getattr(args, "levels", None))
+                   seeds=getattr(args, "seeds", None), levels=getattr(args, "levels", None),
+                   groups=getattr(args, "group", None) or [])
     if request.may_pool:
         from analysis.sweep.forkserver import context
 

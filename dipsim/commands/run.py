@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     with progress(sc.rounds, "rounds") as bar:
         res = engine.run(bar.update)
     doc = write_run(out, res, 0, sc, fmt=args.format)
+    del engine, res  # the dashboard reads the saved tables: free the recorded series first
     for line in doc["story"]:
         print(line)
     written = ["summary.json", f"rounds.{args.format}", "events.jsonl"]

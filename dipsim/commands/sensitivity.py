@@ -23,6 +23,18 @@ Examples:
 """
 
 
+def group_line(design: dict) -> str:
+    """`` in 3 groups (substantive: 56 paths, ...)`` for a grouped design, else ''."""
+    groups = design.get("groups")
+    if not groups:
+        return ""
+    from collections import Counter
+
+    sizes = Counter(groups.values())
+    shown = ", ".join(f"{g}: {n} path{'s' if n != 1 else ''}" for g, n in sizes.items())
+    return f" in {len(sizes)} groups ({shown})"
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("sensitivity", help="Sobol / Morris indices of a sweep: which settings decide an outcome",
                        description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -73,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from analysis.sensitivity import SensitivityError, analyse, design_of, ranked_lines
+    from analysis.sensitivity import SensitivityError, analyse, design_of, ranked_lines, sampled
 
     d = Path(args.dir)
     try:
@@ -91,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
                               args.resamples)
     result.to_parquet(d / "sensitivity.parquet", index=False)
     print(f"{design['kind']} design: {design['points']} points × {manifest['seeds']} seeds "
-          f"({len(table)} runs), {len(design['vary'])} parameters")
+          f"({len(table)} runs), {len(sampled(design))} parameters" + group_line(design)
+          + (f"; held fixed: {', '.join(design['fixed'])}" if design.get("fixed") else ""))
     print("\n".join(ranked_lines(result, args.top)))
     for s in skipped:
         print(f"skipped {s.outcome}: {s.reason}")

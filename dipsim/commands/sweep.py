@@ -17,9 +17,11 @@ HELP = f"""Run a scenario many times over a design of values, with replicate see
 
 PATH is a dotted path into the scenario (actors.UK.strategy.openness, channels.UK-Russia.patience,
 dynamics.meeting); VALUES is a list 0,0.5,1, start:stop:count 0:1:11, categories a,b, or (for the
-sampled designs lhs, sobol, morris) a range lo:hi. `--vary dynamics.*` varies every coefficient under a prefix over
-its documented plausible range (docs/scenario-format.md). A sweep file (YAML with `scenario:` and a
-`sweep:` block) keeps an experiment to rerun; flags given with it override its settings.
+sampled designs lhs, sobol, morris) a range lo:hi or +-S (the scenario's value ± S). `--vary dynamics.*` varies
+every coefficient under a prefix over its documented plausible range (docs/scenario-format.md); `--vary
+'actors.*=+-0.15'` every number the scenario writes under a prefix within ± 0.15 of it. `--group NAME=PATTERNS`
+varies the matching paths as one factor of a sobol/morris design (one index per group). A sweep file (YAML
+with `scenario:` and a `sweep:` block) keeps an experiment to rerun; flags given with it override its settings.
 
 Results stream to --out as batches finish: parts/*.parquet and manifest.json, then runs.parquet
 (one row per run: run_id, seed, one column per PATH, outcomes), failures.jsonl and dashboard.html.
@@ -32,6 +34,8 @@ Examples:
   dipsim sweep article_baseline --vary actors.UK.strategy.openness=0:1 \\
       --vary channels.UK-Russia.patience=1:8 --design lhs --samples 200 --seeds 20
   dipsim sweep article_baseline --vary 'dynamics.*' --vary 'channels.UK-Russia.*' --design sobol --samples 64
+  dipsim sweep article_baseline --vary 'dynamics.*' --vary 'actors.*=+-0.15' --group 'state=actors.*' \
+      --group 'coefficients=dynamics.*' --design sobol --samples 256
   dipsim sweep scenarios/sweeps/openness_patience.yaml --workers 2
   dipsim sweep scenarios/sweeps/openness_patience.yaml --backend dask --scheduler tcp://10.0.0.5:8786
   dipsim sweep --resume out/sweep-article_baseline-20250101-120000
@@ -52,6 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="lhs: points; sobol: base samples N, a power of two (N·(d+2) points); "
                    "morris: trajectories (N·(d+1) points)")
     p.add_argument("--levels", type=int, metavar="L", help="morris: grid levels, even (default 4)")
+    p.add_argument("--group", action="append", default=[], metavar="NAME=PATTERN[,PATTERN]",
+                   help="sobol/morris: vary the paths matching the patterns (fnmatch, e.g. 'actors.*') as one factor "
+                   "and give its index (repeatable; unmatched paths stay factors of their own)")
     p.add_argument("--seeds", type=int, metavar="N", help=f"replicate seeds per point (default {DEFAULT_SEEDS})")
     p.add_argument("--resume", metavar="DIR", help="finish an interrupted sweep (or compare) directory")
     add_backend_flags(p)
@@ -75,7 +82,7 @@ def _resume(args: argparse.Namespace) -> tuple:
 
     changing = [flag for flag, v in (("SCENARIO_OR_SWEEP_FILE", args.target), ("--vary", args.vary),
                                      ("--design", args.design), ("--samples", args.samples), ("--seeds", args.seeds),
-                                     ("--seed", args.seed), ("--levels", args.levels),
+                                     ("--seed", args.seed), ("--levels", args.levels), ("--group", args.group),
                                      ("--batch-size", args.batch_size), ("--out", args.out),
                                      ("--keep-rounds", args.keep_rounds))
                 if v]

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.figures.arrays import MAX_ROUNDS, pivot, thin, thinned_note
-from analysis.figures.positions import BINS, _density, positions_figure
+from analysis.figures.positions import BINS, _density
+from tests.analysis.figspec import positions_figure
 
 
 def test_pivot_matches_a_per_round_filter() -> None:
@@ -32,10 +33,11 @@ def test_pivot_keeps_the_first_row_of_a_duplicate() -> None:
 
 def test_thin_keeps_ends_and_bounds_the_count() -> None:
     assert thin(10, 20).tolist() == list(range(10))
-    for n in (401, 999, 4001):
+    for n in (401, 799, 800, 801, 999, 4001):
         kept = thin(n, MAX_ROUNDS)
-        assert kept[0] == 0 and kept[-1] == n - 1 and len(kept) <= MAX_ROUNDS + 1
+        assert kept[0] == 0 and kept[-1] == n - 1 and len(kept) <= MAX_ROUNDS
         assert np.all(np.diff(kept) > 0)
+        assert thin(len(kept), MAX_ROUNDS).tolist() == list(range(len(kept)))  # thinning twice changes nothing
     assert thinned_note(MAX_ROUNDS) == ""
     assert "4001 rounds" in thinned_note(4001)
 
@@ -44,7 +46,7 @@ def test_density_is_np_histogram_per_round() -> None:
     rng = np.random.default_rng(0)
     values = np.concatenate([rng.random(300), np.linspace(0, 1, BINS + 1), [0.0, 1.0, 1.2, -0.1]])
     rows = pd.DataFrame({"round": rng.integers(0, 7, len(values)), "value": values})
-    z = np.asarray(_density(rows, first=True).customdata)
+    z = np.asarray(_density(rows, first=True)["customdata"])
     edges = np.linspace(0.0, 1.0, BINS + 1)
     for j, (_, d) in enumerate(rows.groupby("round", sort=True)):
         counts, _ = np.histogram(np.clip(d["value"].to_numpy(), 0, 1), bins=edges)
@@ -57,4 +59,4 @@ def test_a_long_run_draws_at_most_max_rounds() -> None:
                            "issue": "x", "track": None, "value": np.linspace(0, 1, n + 1), "state": None})
     fig = positions_figure(rounds, {"actors": ["A"], "issues": {"x": {}}, "tracks": []})
     x = list(fig.data[0].x)
-    assert len(x) <= MAX_ROUNDS + 1 and x[0] == 0 and x[-1] == n
+    assert len(x) <= MAX_ROUNDS and x[0] == 0 and x[-1] == n

@@ -66,6 +66,14 @@ def test_median_table() -> None:
     t = C.median_table(runs, ["baseline", "UK listens"], ["UK-Russia:lifetime", "agreement"])
     assert t.columns.tolist() == ["outcome", "baseline", "UK listens"]
     assert t.iloc[0].tolist() == ["UK-Russia channel lifetime (rounds open) (median)", 5.0, 36.0]
+    assert t.iloc[1].tolist() == ["agreement (share of runs) (rate)", "33% of 3 runs", "100% of 3 runs"]
+
+
+def test_median_table_rates_say_how_many_runs_and_leave_gaps_empty() -> None:
+    runs = table()
+    runs["UK-Russia:collapsed"] = pd.Series([True, None, False, None, True, None], dtype=object)
+    t = C.median_table(runs, ["baseline", "UK listens"], ["UK-Russia:collapsed"])
+    assert t.iloc[0].tolist() == ["UK-Russia channel collapsed (share of runs) (rate)", "67% of 3 runs", None]
 
 
 def test_channel_missing_in_one_scenario() -> None:

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from analysis.figures.common import PALETTE, STATE_COLORS, colors, issue_title, round_title, slider_rounds, txt
-from analysis.figures.contacts import contact_table, network_figure, segments, timeline_figure
-from analysis.figures.positions import positions_figure, pressure_figure
-from analysis.figures.trust import trust_figure, trust_matrix
+from analysis.figures.contacts import contact_table, segments
+from analysis.figures.trust import trust_matrix
+from tests.analysis.figspec import network_figure, positions_figure, pressure_figure, timeline_figure, trust_figure
 
 
 def load(d: Path) -> tuple[pd.DataFrame, dict, list[dict]]:
@@ -175,7 +175,7 @@ def test_dashboard_of_engine_shaped_run(engine_like_run_dir: Path) -> None:
 
 
 def test_forecast_figure_sets_bdm_beside_the_run():
-    from analysis.figures.forecast import forecast_figure
+    from tests.analysis.figspec import forecast_figure
 
     summary = {
         "actors": ["A", "B"], "issues": {"x": {"low": "l", "high": "h"}},
@@ -188,3 +188,13 @@ def test_forecast_figure_sets_bdm_beside_the_run():
     assert list(fig.data[0].y) == [0.2, 0.7] and list(fig.data[1].y) == [0.4, 0.6]
     assert fig.data[0].marker.color == fig.data[1].marker.color  # same colour per actor
     assert forecast_figure({**summary, "forecast": None}) is None
+
+
+def test_actors_sit_where_networkx_circular_layout_puts_them() -> None:
+    nx = pytest.importorskip("networkx")
+    from analysis.figures.contacts import circle
+
+    for n in (1, 2, 3, 5, 7, 12, 60):
+        actors = [f"a{i}" for i in range(n)]
+        want = {a: (float(p[0]), float(p[1])) for a, p in nx.circular_layout(nx.path_graph(actors)).items()}
+        assert circle(actors) == want

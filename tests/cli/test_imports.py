@@ -108,3 +108,11 @@ def test_the_pool_server_starts_before_planning(flags, started):
     out = subprocess.run([sys.executable, "-c", FORKSERVER_PROBE, *flags], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.split()
     assert out == [str(started), "False"]
+
+
+def test_run_page_validates_no_graph_objects_and_needs_no_networkx(tmp_path):
+    """A run's dashboard is written from plain figure dicts: no trace or template class is loaded, no networkx."""
+    mods = imported(tmp_path, "run", "--out", str(tmp_path / "run"))
+    assert (tmp_path / "run" / "dashboard.html").is_file()
+    assert heavy(mods, ("networkx", "scipy", "plotly.graph_objs._scatter", "plotly.graph_objs._heatmap",
+                        "plotly.graph_objs._bar", "plotly.graph_objs.layout._template")) == set()

@@ -35,7 +35,8 @@ def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
 def test_unknown_path_is_located_with_a_hint(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     lines = refused(capsys, "sweep", BASE, "--vary", "actors.UK.strategy.openess=0:1:3", "--out", str(tmp_path / "o"))
     assert lines == ["--vary actors.UK.strategy.openess=0:1:3: actors.UK.strategy.openess: actors.UK.strategy has "
-                     "no field 'openess' (did you mean 'openness'? allowed: speaking, openness, reciprocity, latitude)"]
+                     "no field 'openess' (did you mean 'openness'? allowed: speaking, speaking_to, openness, "
+                     "reciprocity, latitude)"]
     assert not (tmp_path / "o").exists()  # nothing ran
 
 

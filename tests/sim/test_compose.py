@@ -29,7 +29,17 @@ def test_shipped_diff_equals_the_old_full_copy(name: str, tmp_path: Path) -> Non
     shutil.copy(scenarios.builtin(name), tmp_path / name)
     new, old = load_scenario(tmp_path / name), load_scenario(BEFORE / name)
     assert old.expect == [] and new.expect  # the claims are new; everything the engine reads is the same
-    assert new.model_copy(update={"expect": []}) == old
+    assert _plain_styles(new.model_copy(update={"expect": []})) == old
+
+
+def _plain_styles(sc):
+    """The scenario with every `speaking_to` entry that repeats the actor's own `speaking` left out (the old copies
+    predate `speaking_to`; uk_listens.yaml names the UK's respectful style toward Russia, as its `speaking` says)."""
+    actors = {}
+    for name, a in sc.actors.items():
+        kept = {b: v for b, v in a.strategy.speaking_to.items() if v != a.strategy.speaking}
+        actors[name] = a.model_copy(update={"strategy": a.strategy.model_copy(update={"speaking_to": kept})})
+    return sc.model_copy(update={"actors": actors})
 
 
 @pytest.mark.parametrize("name", COUNTERFACTUALS)

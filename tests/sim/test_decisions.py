@@ -65,6 +65,8 @@ def test_grievance_is_the_worse_sides_shortfall_as_a_share_of_walking_away():
     g = d.grievance((val([0.3, 0.5]), val([0.1, 0.6])), np.array([0.4, 0.4]))
     assert np.allclose(g, [0.75, 0.0])
     assert np.isinf(d.grievance((val([-0.1]), val([0.5])), np.array([0.0])))[0]
+    tiny = d.grievance((val([-0.3]), val([0.5])), np.array([5e-324]))  # hypothesis found it: no overflow warning
+    assert np.isinf(tiny[0])
 
 
 def test_bloc_share_is_what_the_others_allies_hold():
@@ -104,7 +106,7 @@ def test_baseline_lifetime_falls_with_the_distance_of_positions(shipped):
 
 def test_ultimatum_shortens_the_channel_against_respectful_at_every_openness(shipped):
     for o in (0.15, 0.4, 0.6, 0.85, 1.0):
-        life = {s: _lifetime(shipped, f"actors.UK.strategy.openness={o}", f"actors.UK.strategy.speaking={s}")
+        life = {s: _lifetime(shipped, f"actors.UK.strategy.openness={o}", f"actors.UK.strategy.speaking_to.Russia={s}")
                 for s in ("respectful", "ultimatum")}
         assert life["ultimatum"] < life["respectful"], (o, life)
 

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import simulate
-from sim.schema import EVENT_TYPES, Scenario, reference_problems
+from sim.references import reference_problems
+from sim.schema import EVENT_TYPES, Scenario
 from sim.strategies import RECIPROCITY, SPEECH
 
 unit = st.floats(0.0, 1.0, allow_nan=False)

@@ -46,22 +46,22 @@ def test_f2_noise_generosity_outlasts_plain_tit_for_tat(shipped):
 
 
 def test_f3_uk_eu_bloc_holds_together(shipped):
-    """Positions never drift apart and trust stays high — but not >= 0.8 as model.md asks: the UK's ultimatums
-    (the article read right) cost the EU's trust too (a style is the speaker's, whoever hears it); it settles
-    near 0.70 (docs/findings.md)."""
+    """Positions never drift apart and trust stays >= 0.8 both ways in every run (the UK's ultimatums are for
+    Moscow: `speaking_to`)."""
     sc = shipped()
     _, out = _outcomes(sc)
     start = max(abs(sc.actors["UK"].position[i] - sc.actors["EU"].position[i]) for i in sc.issues)
-    assert min(min(o["trust:UK->EU"], o["trust:EU->UK"]) for o in out) >= 0.65
+    assert min(min(o["trust:UK->EU"], o["trust:EU->UK"]) for o in out) >= 0.8
     assert max(o["bloc_distance:UK-EU"] for o in out) <= start
 
 
-def test_f3_the_eu_trusts_the_uk_less_because_of_its_ultimatums(shipped):
-    """The cause of F3's lower trust: with the UK assertive instead, EU->UK trust stays >= 0.8 in every run."""
-    _, ultimatum = _outcomes(shipped())
-    _, assertive = _outcomes(shipped("article_baseline.yaml", "actors.UK.strategy.speaking=assertive"))
-    assert min(o["trust:EU->UK"] for o in assertive) >= 0.8
-    assert max(o["trust:EU->UK"] for o in ultimatum) < 0.8
+def test_f3_the_eu_keeps_its_trust_because_the_uk_keeps_its_ultimatums_for_moscow(shipped):
+    """F3's cause: the UK speaks ultimatums to Russia only (`speaking_to`); were it to speak so to everyone, its ally
+    would pay the ultimatum's trust penalty too and EU->UK trust would fall below 0.8 in every run."""
+    _, shipped_runs = _outcomes(shipped())
+    _, to_all = _outcomes(shipped("article_baseline.yaml", "actors.UK.strategy.speaking=ultimatum"))
+    assert min(o["trust:EU->UK"] for o in shipped_runs) >= 0.8
+    assert max(o["trust:EU->UK"] for o in to_all) < 0.8
 
 
 def test_f4_left_out_of_the_us_track_means_pressure_which_falls_on_joining(shipped):
@@ -98,7 +98,7 @@ def test_lever_survival_rises_with_initiator_openness(shipped):
 @pytest.mark.parametrize("scenario", ["uk_listens.yaml"])
 def test_lever_survival_falls_with_ultimatum_speech(shipped, scenario):
     means = [
-        _lifetimes(_outcomes(shipped(scenario, f"actors.UK.strategy.speaking={s}"))[1]).mean()
+        _lifetimes(_outcomes(shipped(scenario, f"actors.UK.strategy.speaking_to.Russia={s}"))[1]).mean()
         for s in ("respectful", "assertive", "ultimatum")
     ]
     assert means[0] > means[1] > means[2], means

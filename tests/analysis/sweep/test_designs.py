@@ -137,7 +137,7 @@ def test_sweep_file_unknown_key_is_located(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as e:
         load_sweep(path)
     assert str(e.value) == f"{path}:4:3: sweep.desing: unknown key 'desing' (did you mean 'design'? " \
-                           "allowed: vary, design, samples, levels, seeds, seed)"
+                           "allowed: vary, design, samples, levels, groups, seeds, seed)"
 
 
 def test_sweep_file_bad_values_are_located(tmp_path: Path) -> None:
