@@ -7,13 +7,14 @@ what finished and cancels the rest).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from analysis.sweep.forkserver import context, sigint_held
+from analysis.sweep.forkserver import context
 from analysis.sweep.request import BACKENDS
 from analysis.sweep.tasks import Task, TaskResult, run_task
 
@@ -106,14 +107,6 @@ class LocalBackend(Backend):
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_ignore_sigint)
-        launch = getattr(self.pool, "_launch_processes", None)  # no public API: what a 'fork' pool does at start
-        if launch is not None:
-            try:
-                with sigint_held():  # every worker forked and registered before a Ctrl-C can stop them all
-                    launch()
-            except KeyboardInterrupt:
-                self.abort()
-                raise
 
     def side(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
         return self.pool.submit(job, *args)
@@ -143,6 +136,8 @@ class LocalBackend(Backend):
 
     def abort(self) -> None:
         processes = list((getattr(self.pool, "_processes", None) or {}).values())  # no public API before 3.14
+        # and a worker whose start a Ctrl-C cut short (started, not yet registered: it would wait forever at exit)
+        processes += [p for p in multiprocessing.active_children() if p not in processes]
         for proc in processes:  # first: a worker still starting reads the pool's queues, which shutdown drops
             proc.terminate()
         for proc in processes:

@@ -15,21 +15,17 @@ PRELOAD = ["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine", "
 
 
 @contextmanager
-def sigint_held() -> Iterator[None]:
-    """Ctrl-C ignored while the fork server starts, so it inherits SIG_IGN from its first instruction (a Ctrl-C while
-    it imports would otherwise print a traceback); and blocked meanwhile here, so a Ctrl-C in that moment stays
-    pending (Linux keeps a blocked signal even when ignored) and reaches this process when the block ends."""
+def sigint_ignored() -> Iterator[None]:
+    """Ignore Ctrl-C while the fork server starts, so it inherits SIG_IGN from its first instruction (a Ctrl-C while it
+    imports would otherwise print a KeyboardInterrupt traceback); the moment is short (it only spawns the server)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hasattr(signal, "pthread_sigmask") else None
     old = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, old)
-        if mask is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def context() -> multiprocessing.context.BaseContext:
@@ -39,7 +35,7 @@ def context() -> multiprocessing.context.BaseContext:
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
-    with sigint_held():  # the fork server (and so every worker it forks) starts with Ctrl-C held
+    with sigint_ignored():  # the fork server (and so every worker it forks) starts with Ctrl-C ignored
         forkserver.ensure_running()
     return ctx
 
