@@ -50,6 +50,8 @@ def _interrupt(out: Path, after: str | float | object) -> subprocess.CompletedPr
 def test_ctrl_c_to_the_group_never_prints_a_traceback(tmp_path: Path, after: str | float) -> None:
     """Defect 7: a worker's KeyboardInterrupt traceback followed the clean "interrupted" line."""
     proc = _interrupt(tmp_path / "sweep", after)
-    assert proc.returncode == 130, (proc.stdout, proc.stderr)
+    # 130, or death by SIGINT after the "interrupted" line (seen about once in 80 tries at the importing moment): a
+    # shell reports both as 130, "interrupted by Ctrl-C"
+    assert proc.returncode in (130, -signal.SIGINT), (proc.returncode, proc.stdout, proc.stderr)
     assert "Traceback" not in proc.stderr and "KeyboardInterrupt" not in proc.stderr, proc.stderr
     assert "interrupted" in proc.stdout + proc.stderr
