@@ -136,9 +136,9 @@ def screening(span: float, out: str, design: str = "sobol", samples: int | None 
 
 def group_of_path(path: str) -> str:
     """The screening group a varied path belongs to: the first whose pattern matches (as `--group` assigns it)."""
-    from fnmatch import fnmatchcase
+    from analysis.sweep.designs import first_group, parse_group
 
-    return next((name for name, patterns in GROUPS if any(fnmatchcase(path, p) for p in patterns.split(","))), path)
+    return first_group(path, [parse_group(f"{n}={p}") for n, p in GROUPS]) or path
 
 
 def _cell(index: tuple[float, float, float]) -> str:

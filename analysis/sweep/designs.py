@@ -166,21 +166,22 @@ def parse_group(arg: str, where: str = "--group") -> Group:
     return Group(name.strip(), patterns, f"{where} {arg}")
 
 
+def first_group(path: str, groups: Sequence[Group]) -> str | None:
+    """The name of the first group with a pattern (fnmatch) matching ``path``, or None."""
+    from fnmatch import fnmatchcase
+
+    return next((g.name for g in groups if any(fnmatchcase(path, pat) for pat in g.patterns)), None)
+
+
 def group_of(paths: Sequence[str], groups: Sequence[Group]) -> dict[str, str]:
     """The group of every path: the first whose pattern matches it, else the path itself; DesignError when a group
     gets no path, or a group name is also a path outside it."""
-    from fnmatch import fnmatchcase
-
-    lines, out = [], {}
-    for g in groups:
-        hits = [p for p in paths if p not in out and any(fnmatchcase(p, pat) for pat in g.patterns)]
-        if not hits:
-            lines.append(f"{g.where}: matches none of the {len(paths)} varied paths not in an earlier group "
-                         f"(e.g. {paths[0] if paths else '-'})")
-        out |= dict.fromkeys(hits, g.name)
+    out = {p: g for p in paths if (g := first_group(p, groups)) is not None}
+    lines = [f"{g.where}: matches none of the {len(paths)} varied paths not in an earlier group "
+             f"(e.g. {paths[0] if paths else '-'})" for g in groups if g.name not in out.values()]
     names = {g.name for g in groups}
-    lines += [f"--group {p}: a group name that is also a varied path outside it" for p in paths
-              if p in names and out.get(p) != p]
+    lines += [f"{next(g.where for g in groups if g.name == p)}: the group name {p} is also a varied path outside it"
+              for p in paths if p in names and out.get(p) != p]
     if not lines and len(paths) == len(out) and len(groups) == 1:
         lines.append(f"{groups[0].where}: one group holding every varied path has S_T = 1 by definition; give two "
                      "groups or more, or leave some paths out of it")
@@ -339,11 +340,16 @@ def expand_defaults(vary: Sequence[Vary], data: dict[str, Any]) -> list[Vary]:
     return out
 
 
+def held(v: Vary) -> bool:
+    """Whether a Sobol/Morris design holds ``v`` at its one value instead of sampling it."""
+    return v.levels is not None and len(v.levels) == 1
+
+
 def gsa(vary: Sequence[Vary], kind: str, samples: int, levels: int | None, seed: int,
         groups: dict[str, str] | None = None) -> Design:
     """A Sobol or Morris design: SALib's unit sample mapped to each path's values (over groups of paths, if any); a
     path given one value is held at it, not sampled (it would cost N points and have an index of 0)."""
-    fixed = {v.path: v.levels[0] for v in vary if v.levels is not None and len(v.levels) == 1}
+    fixed = {v.path: v.levels[0] for v in vary if held(v)}  # type: ignore[index]
     factors = [v for v in vary if v.path not in fixed]
     if not factors:
         raise DesignError([f"--design {kind}: every varied path has one value; give a range or several values"])
@@ -379,8 +385,7 @@ def make_design(vary: Sequence[Vary], kind: str = "grid", samples: int | None = 
     if problems:
         raise DesignError(problems)
     if kind in GSA_DESIGNS:
-        sampled = [v.path for v in vary if v.levels is None or len(v.levels) > 1]
-        by_path = group_of(sampled, groups) if groups else None
+        by_path = group_of([v.path for v in vary if not held(v)], groups) if groups else None
         return gsa(vary, kind, samples, levels, seed, by_path)  # type: ignore[arg-type]
     points = grid(vary) if kind == "grid" else lhs(vary, samples, seed)  # type: ignore[arg-type]
     return Design(kind, tuple(vary), samples, points)  # type: ignore[arg-type]
