@@ -64,7 +64,7 @@ def parse_bound(text: Any) -> Bound:
 class Claim(BaseModel):
     """One claim over many seeds."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True, defer_build=True)
 
     outcome: str = Field(description="An outcome column: `UK-Russia:collapsed`, `agreement`, `trust:Russia->UK`, "
                                      "`pressure:UK`, ... (the columns of a sweep's runs table).")

@@ -35,7 +35,7 @@ from sim.paths import (
 from sim.paths import field_type as _field_type
 from sim.references import reference_problems
 from sim.schema import EVENT_TYPES, Scenario
-from sim.yamlio import parse_yaml, read_yaml
+from sim.yamlio import Document, parse_yaml, read_yaml
 
 _NOUNS = {"speaking": "speaking style", "reciprocity": "reciprocity rule", "meeting": "meeting rule",
           "update": "update rule", "position": "position kind", "channels": "channel layout"}  # fmt: skip
@@ -44,7 +44,12 @@ _NOUNS = {"speaking": "speaking style", "reciprocity": "reciprocity rule", "meet
 def load_scenario(path: str | PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
     """Load and fully check a scenario file (its ``extends:`` chain merged), applying ``PATH=VALUE`` overrides;
     raise ScenarioError."""
-    return _build(compose(read_yaml(path)), overrides)
+    return load_document(read_yaml(path), overrides)
+
+
+def load_document(doc: Document, overrides: Sequence[str] = ()) -> Scenario:
+    """Like ``load_scenario`` for a file already read (``dipsim validate`` reads each file once)."""
+    return _build(compose(doc), overrides)
 
 
 def load_scenario_text(text: str, filename: str = "<string>", overrides: Sequence[str] = ()) -> Scenario:

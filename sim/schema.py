@@ -26,7 +26,7 @@ RuleName = Literal[tuple(RECIPROCITY)]  # type: ignore[valid-type]
 class Base(BaseModel):
     """Strict: unknown keys, NaN/inf and silent type coercions are errors."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, populate_by_name=True, defer_build=True)
 
 
 def coefficient(default: float, description: str, lo: float, hi: float) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
@@ -30,9 +31,21 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: leave Ctrl-C to the parent."""
+def _start_worker() -> None:
+    """Worker initializer: leave Ctrl-C to the parent, and leave with it (``exit_with_parent``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=exit_with_parent, daemon=True, name="exit-with-parent").start()
+
+
+def exit_with_parent() -> None:
+    """Block until the process that started this one is gone, then exit. A worker a Ctrl-C left behind (one whose
+    start it cut short, or one blocked on a queue lock a killed sibling held) would otherwise live on, holding the
+    terminal's pipes open so that whatever reads the sweep's output waits for ever. (The fork server outlives the
+    parent while a worker lives, so the worker's own parent id does not change: the parent's pipe tells.)"""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
 
 
 def usable_workers(requested: int | None, batches: int) -> int:
@@ -106,7 +119,7 @@ class LocalBackend(Backend):
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_ignore_sigint)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_start_worker)
 
     def side(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
         return self.pool.submit(job, *args)

@@ -81,11 +81,6 @@ class SweepFile:
     groups: tuple[Group, ...] = ()
 
 
-def is_sweep_data(data: dict[str, Any]) -> bool:
-    """A YAML mapping is a sweep file when it has `scenario:` or `sweep:` at the top."""
-    return "sweep" in data or "scenario" in data
-
-
 def _fields(loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at a location of the sweep-file model."""
     if len(loc) >= 1 and loc[0] == "sweep":

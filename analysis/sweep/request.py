@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 GSA_DESIGNS: tuple[str, ...] = ("sobol", "morris")  # designs with global sensitivity indices (SALib)
 DESIGNS: tuple[str, ...] = ("grid", "lhs", *GSA_DESIGNS)
@@ -40,3 +41,8 @@ class Request:
     def may_pool(self) -> bool:
         """Whether this request may run on a local process pool (so starting its fork server early can pay)."""
         return self.backend == "local" and self.workers != 1
+
+
+def is_sweep_data(data: dict[str, Any]) -> bool:
+    """A YAML mapping is a sweep file when it has `scenario:` or `sweep:` at the top."""
+    return "sweep" in data or "scenario" in data

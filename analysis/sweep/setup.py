@@ -14,7 +14,7 @@ from analysis.sweep.backends import cpu_count
 from analysis.sweep.designs import SAMPLED, DesignError, parse_group, parse_vary
 from analysis.sweep.designs_gsa import FLAGS, GSA_DESIGNS, requirement_problems
 from analysis.sweep.execute import load_plan
-from analysis.sweep.file import is_sweep_data, parse_sweep
+from analysis.sweep.file import parse_sweep
 from analysis.sweep.limits import check_points, check_runs, design_points
 from analysis.sweep.plan import (
     DEFAULT_BATCH,
@@ -29,7 +29,7 @@ from analysis.sweep.plan import (
     serial_seconds,
     sweep_plan,
 )
-from analysis.sweep.request import COMPARE_SEEDS, SWEEP_SEEDS, Request
+from analysis.sweep.request import COMPARE_SEEDS, SWEEP_SEEDS, Request, is_sweep_data
 from sim.seeding import default_seed
 from sim.yamlio import read_yaml
 

@@ -6,9 +6,10 @@ import argparse
 import json
 from collections.abc import Sequence
 
+from analysis.sweep.request import is_sweep_data
 from sim.compose import compose_file
 from sim.errors import Problem, ScenarioError, dotted
-from sim.loader import load_scenario
+from sim.loader import load_document, load_scenario
 from sim.paths import PathError, validate_path
 from sim.yamlio import Document, read_yaml
 
@@ -40,12 +41,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _sweep_problems(doc: Document, overrides: list[str]) -> list[Problem] | None:
     """Problems of a sweep file and of the scenario it names; None when ``doc`` is not a sweep file."""
-    try:
-        from analysis.sweep.file import is_sweep_data, parse_sweep
-    except ImportError:  # pragma: no cover - sweeps not installed: every file is a scenario
-        return None
     if not is_sweep_data(doc.data):
         return None
+    from analysis.sweep.file import parse_sweep  # only for sweep files: scenario files are checked without it
     sweep = parse_sweep(doc)
     load_scenario(sweep.scenario, overrides)
     data = compose_file(sweep.scenario).data
@@ -64,7 +62,7 @@ def check(path: str, overrides: Sequence[str] = ()) -> list[Problem]:
         doc = read_yaml(path)
         problems = _sweep_problems(doc, list(overrides))
         if problems is None:
-            load_scenario(path, overrides)
+            load_document(doc, overrides)
             problems = []
     except ScenarioError as e:
         return e.problems

@@ -167,3 +167,39 @@ def test_a_local_dask_cluster_runs_idle_and_side_jobs_a_remote_one_does_not(tmp_
     with cluster, DaskBackend(1, cluster.scheduler_address) as remote:
         assert remote.side(_pid) is None
         assert remote.client.submit(_trim, pure=False).result() == "65536"
+
+
+ORPHAN = """
+import os, sys, time
+from analysis.sweep.backends import LocalBackend
+backend = LocalBackend(1)
+busy = backend.side(time.sleep, 120)  # a worker busy for two minutes: it reads no queue, so no EOF tells it
+while not backend.pool._processes:
+    time.sleep(0.01)
+print(*backend.pool._processes, flush=True)
+os._exit(0)  # the parent vanishes without shutting its pool down (as after a Ctrl-C that cut a start short)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[-1][:1] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_a_local_worker_leaves_soon_after_its_parent(tmp_path: Path) -> None:
+    """A worker left behind by its parent exits within seconds instead of holding the terminal's pipes open."""
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([sys.executable, "-c", ORPHAN], cwd=root, capture_output=True, text=True, timeout=30)
+    (pid,) = map(int, out.stdout.split())
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pid), f"worker {pid} still running 10 s after its parent exited"
