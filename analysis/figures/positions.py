@@ -132,12 +132,16 @@ def pressure_figure(rounds: Columns, summary: Mapping[str, Any]) -> Spec | None:
 
 
 def _quantiles(rows: Columns, levels: tuple[float, ...]) -> tuple[list[Any], np.ndarray]:
-    """The rounds of ``rows`` (sorted) and ``q[k, t]``: quantile ``levels[k]`` of the recorded values of round t."""
+    """The rounds of ``rows`` (sorted) and ``q[k, t]``: quantile ``levels[k]`` of round t's recorded values, computed
+    as pandas' ``groupby().quantile()`` does (linear, ``low + (high - low) * frac``), to the last bit."""
     rounds, t = np.unique(rows["round"], return_inverse=True)
     values = rows["value"].astype(float)
     q = np.full((len(levels), len(rounds)), np.nan)
     for k in range(len(rounds)):
-        v = values[(t == k) & ~np.isnan(values)]
-        if v.size:
-            q[:, k] = np.quantile(v, levels)
+        v = np.sort(values[(t == k) & ~np.isnan(values)])
+        for j, level in enumerate(levels):
+            if v.size:
+                at = level * (v.size - 1)
+                low, frac = int(at), at % 1
+                q[j, k] = v[low] if frac == 0.0 else v[low] + (v[low + 1] - v[low]) * frac
     return list(rounds), q
