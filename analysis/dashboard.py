@@ -10,16 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import pyarrow.parquet as pq
 
 from analysis import html as H
-from analysis.figures import collapse as W
-from analysis.figures import compare as C
-from analysis.figures import sensitivity as G
-from analysis.figures import sweep as S
+from analysis.columns import Columns, distinct
 from analysis.figures.arrays import thinned_note
 from analysis.figures.common import is_bool, outcome_unit, round_unit
 from analysis.figures.contacts import contact_table, network_figure, timeline_figure
@@ -28,7 +24,9 @@ from analysis.figures.positions import positions_figure, pressure_figure
 from analysis.figures.tables import events_frame, key_facts, outcome_summary, story_lines
 from analysis.figures.trust import trust_figure
 from analysis.run_rounds import DRAWN, RunRounds, read_run_rounds, reduce_frame
-from analysis.sweep.io import combine
+
+if TYPE_CHECKING:  # sweep and compare pages read their tables with pandas; a run page never loads it
+    import pandas as pd
 
 MAX_DETAILED = 60  # above this many actors the trust heatmap and the network are skipped
 MAX_MENU = 40  # outcomes offered in a figure's menu (all of them stay in the tables)
@@ -65,6 +63,8 @@ def read_table(directory: Path, stem: str, required: tuple[str, ...] = (),
                skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """``stem.parquet`` (file or directory of parts) or ``stem.csv`` of a directory, checking required columns;
     columns named in ``skip`` are not read from a Parquet file."""
+    import pandas as pd
+
     parquet, csv = directory / f"{stem}.parquet", directory / f"{stem}.csv"
     if parquet.is_file() and skip:
         import pyarrow.parquet as pq
@@ -88,14 +88,21 @@ def read_rounds(directory: Path, drawn: tuple[str, ...] = DRAWN) -> RunRounds:
     path = parquet if parquet.is_file() else csv if csv.is_file() else None
     if path is None:
         if parquet.is_dir():  # a table written in parts: read whole
-            whole = read_table(directory, "rounds", ROUND_COLUMNS)
-            return RunRounds(reduce_frame(whole, drawn), int(whole["round"].nunique()))
+            whole = Columns.from_frame(read_table(directory, "rounds", ROUND_COLUMNS))
+            return RunRounds(reduce_frame(whole, drawn), len(set(whole["round"].tolist())))
         raise FileNotFoundError(f"{parquet}: missing (needed to draw the dashboard)")
-    columns = pq.read_schema(path).names if path == parquet else list(pd.read_csv(path, nrows=0).columns)
+    columns = pq.read_schema(path).names if path == parquet else _csv_header(path)
     missing = [c for c in ROUND_COLUMNS if c not in columns]
     if missing:
         raise DashboardError(f"{path}: missing column(s) {', '.join(missing)}")
     return read_run_rounds(path, drawn)
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The column names of a CSV file."""
+    import pandas as pd
+
+    return list(pd.read_csv(path, nrows=0).columns)
 
 
 def detect(directory: str | Path) -> str:
@@ -127,14 +134,14 @@ def write_dashboard(directory: str | Path, plotly: str = "inline") -> Path:
 # --- run ---------------------------------------------------------------------------------------------------
 
 
-def normalise_summary(summary: Mapping[str, Any], rounds: pd.DataFrame) -> dict[str, Any]:
+def normalise_summary(summary: Mapping[str, Any], rounds: Columns) -> dict[str, Any]:
     """The summary with actors/issues/tracks filled in from the tables when an older writer left them out."""
     s = dict(summary)
-    pos = rounds[rounds["series"] == "position"]
     if not s.get("actors"):
-        s["actors"] = [str(a) for a in pd.unique(rounds["actor"].dropna())]
+        s["actors"] = [str(a) for a in distinct(rounds["actor"])]
     if not s.get("issues"):
-        s["issues"] = {str(i): {"low": "low", "high": "high"} for i in pd.unique(pos["issue"].dropna())}
+        pos = rounds.equal(series="position")
+        s["issues"] = {str(i): {"low": "low", "high": "high"} for i in distinct(pos["issue"])}
     s.setdefault("tracks", [])
     s.setdefault("channels", [])
     s.setdefault("round_length", "week")
@@ -207,6 +214,8 @@ def _manifest(d: Path) -> dict[str, Any]:
 def _read_runs(d: Path, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     """``runs.parquet`` of a sweep/compare (without the columns in ``skip``); while one is unfinished, its finished
     ``parts/part-*.parquet``."""
+    from analysis.sweep.io import combine
+
     try:
         return read_table(d, "runs", skip=skip)
     except FileNotFoundError:
@@ -227,6 +236,8 @@ def _failures(d: Path) -> list[str]:
         failures = [f for p in sorted((d / "parts").glob("part-*.failures.jsonl")) for f in read_events(p)]
     if not failures:
         return []
+    import pandas as pd
+
     frame = pd.DataFrame([{"run": f.get("run_id"), "seed": f.get("seed"), "error": f.get("error"),
                            "parameters": f.get("params") or f.get("parameters")} for f in failures])
     return [H.para(f"{len(failures)} run(s) failed; a failed run never stops the sweep.", "note"),
@@ -235,6 +246,10 @@ def _failures(d: Path) -> list[str]:
 
 def _gsa_sections(d: Path) -> list[tuple[str, list[str]]]:
     """Sections of `dipsim sensitivity` (sensitivity.parquet) and `dipsim discover` (discovery.json), if saved."""
+    import pandas as pd
+
+    from analysis.figures import sensitivity as G
+
     out: list[tuple[str, list[str]]] = []
     if (d / "sensitivity.parquet").is_file():
         result = pd.read_parquet(d / "sensitivity.parquet")
@@ -252,6 +267,11 @@ SWEEP_UNSHOWN = ("run_id", "seed")  # columns of runs.parquet the sweep page nev
 
 def sweep_page(d: Path, head: tuple[str, str] | None = None, runs: pd.DataFrame | None = None) -> str:
     """The HTML of a sweep directory's dashboard; of ``runs`` instead of its runs.parquet when given (a warm-up)."""
+    import pandas as pd
+
+    from analysis.figures import collapse as W
+    from analysis.figures import sweep as S
+
     manifest = _manifest(d)
     runs = _read_runs(d, SWEEP_UNSHOWN) if runs is None else runs
     params = S.parameters(manifest, runs)
@@ -299,6 +319,12 @@ def sweep_page(d: Path, head: tuple[str, str] | None = None, runs: pd.DataFrame 
 
 def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
     """The HTML of a compare directory's dashboard."""
+    import pandas as pd
+
+    from analysis.figures import collapse as W
+    from analysis.figures import compare as C
+    from analysis.figures import sweep as S
+
     manifest = _manifest(d)
     runs = _read_runs(d)
     if "scenario" not in runs.columns:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from analysis.columns import Columns
 from analysis.figures.common import template
 from analysis.figures.spec import Spec, encoded
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # No network at all: scripts and styles only inline, images only from data:/blob: URLs (plotly's PNG export).
 CSP = (
@@ -101,7 +105,7 @@ def _cell(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return f"<td>{esc(value)}</td>"
     if isinstance(value, float):
-        return f'<td class="num">{"" if pd.isna(value) else f"{value:.3g}"}</td>'
+        return f'<td class="num">{"" if math.isnan(value) else f"{value:.3g}"}</td>'
     if isinstance(value, int):
         return f'<td class="num">{value}</td>'
     if isinstance(value, list | tuple):
@@ -111,13 +115,12 @@ def _cell(value: object) -> str:
     return f"<td>{esc(value)}</td>"
 
 
-def table(df: pd.DataFrame, max_rows: int = MAX_TABLE_ROWS, scroll: bool = True) -> str:
-    """An escaped HTML table of a data frame (at most ``max_rows`` rows, saying so when cut)."""
+def table(df: pd.DataFrame | Columns, max_rows: int = MAX_TABLE_ROWS, scroll: bool = True) -> str:
+    """An escaped HTML table of a data frame or ``Columns`` (at most ``max_rows`` rows, saying so when cut)."""
     head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
-    rows = "".join(
-        "<tr>" + "".join(_cell(v) for v in row) + "</tr>"
-        for row in df.head(max_rows).astype(object).itertuples(index=False)
-    )
+    records = df.head(max_rows).records() if isinstance(df, Columns) else \
+        df.head(max_rows).astype(object).itertuples(index=False)
+    rows = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in records)
     out = f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     if scroll:
         out = f'<div class="scroll">{out}</div>'

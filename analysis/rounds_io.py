@@ -9,18 +9,23 @@ and pandas metadata (``tests/analysis/test_rounds_io.py``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.arrow import labels, numbers
 from sim.output_format import CONTACT_STATES, ROUNDS_COLUMNS
 from sim.result import BatchResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SLICE = 1 << 18  # rows per Parquet write
 
@@ -92,6 +97,8 @@ def parts(res: BatchResult, run: int) -> list[Part]:
 
 def _frame(part: Part, lo: int, hi: int) -> pd.DataFrame:
     """Rows ``lo:hi`` of a part as the DataFrame the table concatenates."""
+    import pandas as pd  # only for a table in memory (a rounds.csv, tests): the Parquet route never loads it
+
     cols = part.rows(lo, hi)
     out: dict[str, Any] = {"round": cols.pop("round"), "series": part.series}
     for name, col in cols.items():
@@ -101,6 +108,8 @@ def _frame(part: Part, lo: int, hi: int) -> pd.DataFrame:
 
 def _table(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """The parts' frames as one table with every column, in docs/outputs.md's order and types."""
+    import pandas as pd
+
     table = pd.concat(frames, ignore_index=True)
     for col in ROUNDS_COLUMNS:
         if col not in table:
@@ -117,14 +126,13 @@ def rounds_table(res: BatchResult, run: int) -> pd.DataFrame:
 def _column(col: Any, n: int, series: str, name: str, kind: pa.DataType) -> pa.Array:
     """One column of a slice as an Arrow array of the table's type."""
     if name == "series":
-        return pa.repeat(pa.scalar(series, kind), n)
+        return labels([series], np.zeros(n, dtype=np.int32), kind)
     if col is None:
         return pa.nulls(n, kind)
     if isinstance(col, tuple):
         names, codes = col
-        return pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
-                                              pa.array(list(names), kind)).dictionary_decode()
-    return pa.array(col, kind, from_pandas=True)  # NaN as null, as pandas writes it
+        return labels(list(names), codes, kind)
+    return numbers(col, kind)  # NaN as null, as pandas writes it
 
 
 def _slices(part: Part) -> Iterator[tuple[int, int]]:
@@ -132,15 +140,47 @@ def _slices(part: Part) -> Iterator[tuple[int, int]]:
         yield lo, min(lo + SLICE, part.n)
 
 
+NUMBERS = {"round": (pa.int64(), "int64"), "value": (pa.float64(), "float64")}  # type, pandas/numpy type name
+
+
+def _pandas_metadata(fields: list[tuple[str, str, str]]) -> bytes:
+    """The ``pandas`` schema metadata pyarrow writes for an index-free frame, of (name, pandas type, numpy type)."""
+    columns = [{"name": n, "field_name": n, "pandas_type": p, "numpy_type": t, "metadata": None} for n, p, t in fields]
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
+                       "creator": {"library": "pyarrow", "version": pa.__version__},
+                       "pandas_version": version("pandas")}).encode()
+
+
+def rounds_schema(labelled: set[str]) -> pa.Schema:
+    """The schema (and pandas metadata) pandas gives the table whose parts have the label columns ``labelled``:
+    strings where some part has the column, nulls elsewhere; numbers always."""
+    if int(version("pandas").split(".")[0]) >= 3:  # strings are pandas' `str` dtype, stored as large strings
+        text, text_names = pa.large_string(), ("object", "str")
+    else:
+        text, text_names = pa.string(), ("unicode", "object")
+    fields, names = [], []
+    for name in ROUNDS_COLUMNS:
+        if name in NUMBERS:
+            kind, numpy_type = NUMBERS[name]
+            fields.append(pa.field(name, kind))
+            names.append((name, numpy_type, numpy_type))
+        elif name == "series" or name in labelled:
+            fields.append(pa.field(name, text))
+            names.append((name, *text_names))
+        else:
+            fields.append(pa.field(name, pa.null()))
+            names.append((name, "empty", "object"))
+    return pa.schema(fields, metadata={b"pandas": _pandas_metadata(names)})
+
+
 def write_rounds_parquet(path: Path, res: BatchResult, run: int) -> None:
     """Write run ``run``'s table to ``path`` as ``rounds_table(res, run).to_parquet(index=False)`` would, one
     slice of a part at a time."""
     ps = [p for p in parts(res, run) if p.n]
-    # The types (and pandas metadata) of the whole table are those of a table of each part's first row.
-    schema = pa.Schema.from_pandas(_table([_frame(p, 0, 1) for p in ps]), preserve_index=False)
-    with pq.ParquetWriter(path, schema) as writer:
+    schema_ = rounds_schema({name for p in ps for name in p.rows(0, 1)})
+    with pq.ParquetWriter(path, schema_) as writer:
         for p in ps:
             for lo, hi in _slices(p):
                 cols = p.rows(lo, hi)
-                arrays = [_column(cols.get(f.name), hi - lo, p.series, f.name, f.type) for f in schema]
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                arrays = [_column(cols.get(f.name), hi - lo, p.series, f.name, f.type) for f in schema_]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema_))

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.arrow import booleans, to_numpy
+from analysis.columns import Columns, member
 from analysis.figures.arrays import MAX_ROUNDS, thin
 from analysis.figures.common import MAX_STEPS
 
@@ -29,10 +30,10 @@ BATCH = 1 << 18  # rows per record batch
 
 @dataclass
 class RunRounds:
-    """The rows a run page draws (``frame``, same columns and types as the whole table) and how many distinct
-    rounds the whole table has."""
+    """The rows a run page draws (``frame``, the whole table's columns) and how many distinct rounds the whole
+    table has."""
 
-    frame: pd.DataFrame
+    frame: Columns
     n_rounds: int
 
 
@@ -41,7 +42,7 @@ def _codes(column: pa.Array, names: Iterable[str]) -> tuple[np.ndarray, dict[str
     if not pa.types.is_dictionary(column.type):
         column = column.dictionary_encode()
     values = column.dictionary.to_pylist()
-    return column.indices.to_numpy(zero_copy_only=False), {n: values.index(n) for n in names if n in values}
+    return to_numpy(column.indices), {n: values.index(n) for n in names if n in values}
 
 
 def kept_rounds(rounds_by_series: Mapping[str, np.ndarray], thinned: Mapping[str, int]) -> dict[str, np.ndarray]:
@@ -72,7 +73,7 @@ def _read_parquet(path: Path, drawn: tuple[str, ...], thinned: Mapping[str, int]
     every: list[np.ndarray] = []
     for batch in file.iter_batches(batch_size=BATCH, columns=["round", "series"]):
         series, code = _codes(batch.column("series"), drawn)
-        rounds = batch.column("round").to_numpy(zero_copy_only=False)
+        rounds = to_numpy(batch.column("round"))
         every.append(np.unique(rounds))
         for name, c in code.items():
             per_series.setdefault(name, []).append(np.unique(rounds[series == c]))
@@ -82,33 +83,33 @@ def _read_parquet(path: Path, drawn: tuple[str, ...], thinned: Mapping[str, int]
     parts = []
     for batch in file.iter_batches(batch_size=BATCH):
         series, code = _codes(batch.column("series"), drawn)
-        mask = _wanted(series, batch.column("round").to_numpy(zero_copy_only=False), code, keep)
+        mask = _wanted(series, to_numpy(batch.column("round")), code, keep)
         if mask.any():
-            picked = batch.filter(pa.array(mask))
+            picked = batch.filter(booleans(mask))
             columns = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in picked.columns]
             parts.append(pa.RecordBatch.from_arrays(columns, schema=schema))
-    frame = pa.Table.from_batches(parts, schema=schema).to_pandas()
+    frame = Columns.from_arrow(pa.Table.from_batches(parts, schema=schema))
     n = len(np.unique(np.concatenate(every))) if every else 0
     return RunRounds(frame, n)
 
 
-def reduce_frame(rounds: pd.DataFrame, drawn: tuple[str, ...] = DRAWN,
-                 thinned: Mapping[str, int] = THINNED) -> pd.DataFrame:
+def reduce_frame(rounds: Columns, drawn: tuple[str, ...] = DRAWN, thinned: Mapping[str, int] = THINNED) -> Columns:
     """The same selection on a table already in memory (a ``rounds.csv``)."""
-    names = rounds["series"].to_numpy(dtype=object)
-    r = rounds["round"].to_numpy()
+    names, r = rounds["series"], rounds["round"]
     distinct = {name: np.unique(r[names == name]) for name in drawn if (names == name).any()}
     keep = kept_rounds(distinct, thinned)
-    mask = np.isin(names, list(drawn))
+    mask = member(names, drawn)
     for name, rs in keep.items():
         mask &= (names != name) | np.isin(r, rs)
-    return rounds[mask].reset_index(drop=True)
+    return rounds.where(mask)
 
 
 def read_run_rounds(path: Path, drawn: tuple[str, ...] = DRAWN,
                     thinned: Mapping[str, int] = THINNED) -> RunRounds:
     """The drawn rows of ``rounds.parquet`` (or a ``rounds.csv`` path, read whole and then reduced)."""
     if path.suffix == ".csv":
-        whole = pd.read_csv(path, low_memory=False)  # one dtype per column, however long the file
-        return RunRounds(reduce_frame(whole, drawn, thinned), int(whole["round"].nunique()))
+        import pandas as pd  # a CSV table is read whole, by pandas; rounds.parquet never needs it
+
+        whole = Columns.from_frame(pd.read_csv(path, low_memory=False))  # one dtype per column, however long
+        return RunRounds(reduce_frame(whole, drawn, thinned), len(np.unique(whole["round"])))
     return _read_parquet(path, drawn, thinned)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-import pandas as pd
+
+from analysis.columns import factorize
 
 MAX_ROUNDS = 400  # line figures draw at most this many rounds (evenly spaced, first and last kept)
 
@@ -28,21 +30,18 @@ class Pivot:
         return self.values[self.keys.index(key)]
 
 
-def pivot(rows: pd.DataFrame, keys: Sequence[str], column: str = "value") -> Pivot:
-    """One key per distinct combination of ``keys`` (in order of first appearance), rounds sorted; the first
-    row wins where a key has several in one round."""
-    rounds, t = np.unique(rows["round"].to_numpy(dtype=np.int64), return_inverse=True)
+def pivot(rows: Any, keys: Sequence[str], column: str = "value") -> Pivot:
+    """One key per distinct combination of ``keys`` (in order of first appearance; nulls as None), rounds
+    sorted; the first row wins where a key has several in one round. ``rows``: columns by name (a table)."""
+    rounds, t = np.unique(np.asarray(rows["round"], dtype=np.int64), return_inverse=True)
     if keys:
-        frame = rows[list(keys)].astype(object).where(rows[list(keys)].notna(), None)
-        codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame)) if len(keys) > 1 else \
-            pd.factorize(frame.iloc[:, 0])
-        key_list = [tuple(u) if len(keys) > 1 else (u,) for u in uniques]
+        codes, key_list = factorize([np.asarray(rows[k], dtype=object) for k in keys])
     else:
-        codes, key_list = np.zeros(len(rows), dtype=np.int64), [()]
+        codes, key_list = np.zeros(len(t), dtype=np.int64), [()]
     values = np.full((len(key_list), len(rounds)), np.nan)
     present = np.zeros(values.shape, dtype=bool)
-    order = np.arange(len(rows))[::-1]  # assign in reverse so the first row of a duplicate wins
-    data = rows[column].to_numpy()
+    order = np.arange(len(t))[::-1]  # assign in reverse so the first row of a duplicate wins
+    data = np.asarray(rows[column])
     if data.dtype == object:
         values = values.astype(object)
     values[codes[order], t[order]] = data[order]

@@ -8,15 +8,17 @@ import json
 import textwrap
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import plotly
 import plotly.graph_objects as go
 
 from analysis.figures.arrays import thin
 from analysis.figures.spec import Spec, merge
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Okabe-Ito first (colour-blind safe), then Tableau-like extras; cycled beyond its length.
 PALETTE: tuple[str, ...] = (
@@ -152,6 +154,8 @@ def pair_label(a: str, b: str) -> str:
 
 def summarize(values: pd.Series) -> dict[str, float]:
     """Median, quartiles and 5/95 % quantiles of a numeric series (NaNs dropped)."""
+    import pandas as pd  # sweep and compare tables only: a run page never loads pandas
+
     v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
     if v.size == 0:
         return {k: float("nan") for k in ("median", "q25", "q75", "q05", "q95", "n")} | {"n": 0.0}
@@ -172,6 +176,8 @@ def wilson(successes: float, n: float, z: float = 1.96) -> tuple[float, float]:
 
 def is_bool(series: pd.Series) -> bool:
     """True for a boolean outcome column (also object columns holding only True/False/None)."""
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(series):
         return True
     if series.dtype == object:

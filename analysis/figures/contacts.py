@@ -8,8 +8,9 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from analysis.arrow import objects
+from analysis.columns import Columns, as_columns, factorize, is_null, member
 from analysis.figures.arrays import pivot
 from analysis.figures.common import STATE_COLORS, STATE_LABELS, colors, round_title, slider_rounds, style, txt
 from analysis.figures.spec import Spec, figure, merge, trace, vline
@@ -25,7 +26,7 @@ OPEN_KINDS = F.OPENING_KINDS
 END_KINDS = F.ENDING_KINDS
 
 
-def _summary_contacts(summary: Mapping[str, Any], series: pd.DataFrame, n_rounds: int) -> pd.DataFrame:
+def _summary_contacts(summary: Mapping[str, Any], series: Columns, n_rounds: int) -> Columns:
     """Rows for tracks and alliances that the contact series does not record, from the summary's channels."""
     tracks = [t if isinstance(t, str) and t else None for t in series["track"].tolist()]
     recorded = set(zip(map(frozenset, zip(series["actor"], series["other"], strict=True)), tracks, strict=True))
@@ -47,12 +48,16 @@ def _summary_contacts(summary: Mapping[str, Any], series: pd.DataFrame, n_rounds
                 rows.append(dict(round=r, series="contact", actor=a, other=b, issue=None, track=track,
                                  value=float("nan"), state="open" if live else "closed", kind=kind, label=label,
                                  row=row))
-    return pd.DataFrame(rows, columns=list(dict.fromkeys([*series.columns, "kind", "label", "row"])))
+    if not rows:
+        return Columns({})
+    table = Columns.from_rows(rows, list(dict.fromkeys([*series.columns, "kind", "label", "row"])))
+    return table.assign(round=table["round"].astype(np.int64), value=table["value"].astype(float))
 
 
-def contact_table(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> pd.DataFrame:
+def contact_table(rounds: Columns, summary: Mapping[str, Any]) -> Columns:
     """Contacts per round with kind, pair label and timeline row: the contact series plus summary tracks/alliances."""
-    c = rounds[rounds["series"] == "contact"].copy()
+    rounds = as_columns(rounds)
+    c = rounds.equal(series="contact")
     kinds: dict[frozenset[str], str] = {}
     labels: dict[frozenset[str], str] = {}
     for ch in summary.get("channels") or []:
@@ -61,9 +66,9 @@ def contact_table(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> pd.DataFr
         if ch.get("kind") == "alliance" and len(ch["between"]) <= MAX_MEMBERS:
             for pair in combinations(ch["between"], 2):
                 kinds.setdefault(frozenset(pair), "alliance")
-    tracked = (c["track"].notna() & (c["track"].astype(object) != "")).tolist()
+    tracked = [not is_null(t) and t != "" for t in c["track"].tolist()]
     pairs = [frozenset(p) for p in zip(c["actor"].tolist(), c["other"].tolist(), strict=True)]
-    c["kind"] = ["track" if t else kinds.get(p, "back_channel") for t, p in zip(tracked, pairs, strict=True)]
+    kind = objects(["track" if t else kinds.get(p, "back_channel") for t, p in zip(tracked, pairs, strict=True)])
 
     def label_of(actor: str, other: str, track: object, kind: str, pair: frozenset[str]) -> str:
         if kind == "track":
@@ -72,35 +77,44 @@ def contact_table(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> pd.DataFr
             return f"{actor}-{other} (alliance)"
         return labels.get(pair, f"{actor}-{other}")
 
-    c["label"] = [
+    label = objects([
         label_of(*row)
-        for row in zip(c["actor"].tolist(), c["other"].tolist(), c["track"].tolist(), c["kind"].tolist(), pairs,
+        for row in zip(c["actor"].tolist(), c["other"].tolist(), c["track"].tolist(), kind.tolist(), pairs,
                        strict=True)
-    ]
-    c["row"] = c["label"]
+    ])
+    c = c.assign(kind=kind, label=label, row=label)
     n_rounds = int(summary.get("rounds") or (rounds["round"].max() if len(rounds) else 0))
     extra = _summary_contacts(summary, c, n_rounds)
-    return pd.concat([c, extra], ignore_index=True) if len(extra) else c
+    return Columns.concat([c, extra]) if len(extra) else c
 
 
-def segments(contacts: pd.DataFrame) -> pd.DataFrame:
-    """Runs of consecutive rounds in one state per timeline row: row, kind, pair, state, start, end, low."""
+def _low(values: np.ndarray) -> float:
+    """The smallest non-NaN value (NaN when none)."""
+    v = values.astype(float)
+    v = v[~np.isnan(v)]
+    return float(v.min()) if v.size else float("nan")
+
+
+def segments(contacts: Columns) -> list[dict[str, Any]]:
+    """Runs of consecutive rounds in one state per timeline row, as dicts: label (the row), kind, actor, other,
+    track, state, start, end, low (the lowest value)."""
     rows = []
-    by_row = contacts.sort_values("round", kind="stable").drop_duplicates(["row", "round"])
-    for row, d in by_row.groupby("row", sort=False):
-        d = d.reset_index(drop=True)
-        block = (d["state"] != d["state"].shift()).cumsum()
-        for _, s in d.groupby(block, sort=True):
-            first = s.iloc[0]
+    by_row = as_columns(contacts).sorted("round").first_of(["row", "round"])
+    codes, keys = factorize([by_row["row"]])
+    for k, (row,) in enumerate(keys):
+        d = by_row.where(codes == k)
+        state = d["state"].tolist()
+        starts = [i for i in range(len(state)) if i == 0 or state[i] != state[i - 1]] + [len(state)]
+        for lo, hi in zip(starts, starts[1:], strict=False):
             rows.append(
-                dict(label=row, kind=first["kind"], actor=first["actor"], other=first["other"], track=first["track"],
-                     state=first["state"], start=int(s["round"].min()), end=int(s["round"].max()),
-                     low=float(s["value"].min()))
+                dict(label=row, kind=d["kind"][lo], actor=d["actor"][lo], other=d["other"][lo], track=d["track"][lo],
+                     state=state[lo], start=int(d["round"][lo:hi].min()), end=int(d["round"][lo:hi].max()),
+                     low=_low(d["value"][lo:hi]))
             )
-    return pd.DataFrame(rows, columns=["label", "kind", "actor", "other", "track", "state", "start", "end", "low"])
+    return rows
 
 
-def _matches(e: Mapping[str, Any], seg: pd.Series) -> bool:
+def _matches(e: Mapping[str, Any], seg: Mapping[str, Any]) -> bool:
     """Whether an event concerns a timeline row: by channel label, track name, or both actors named."""
     if e.get("channel") is not None:
         return e.get("channel") == seg["label"]
@@ -109,7 +123,7 @@ def _matches(e: Mapping[str, Any], seg: pd.Series) -> bool:
     return {seg["actor"], seg["other"]} <= set(e.get("actors") or [])
 
 
-def _reason(seg: pd.Series, events: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> str:
+def _reason(seg: Mapping[str, Any], events: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> str:
     """Why a segment started, from the event log (or the summary's channel reason for a collapse)."""
     pair = {seg["actor"], seg["other"]}
     kinds = OPEN_KINDS if seg["state"] == "open" else END_KINDS.get(seg["state"], ())
@@ -129,34 +143,37 @@ def _reason(seg: pd.Series, events: Sequence[Mapping[str, Any]], summary: Mappin
     return ""
 
 
-def _ordered_rows(contacts: pd.DataFrame) -> list[str]:
+def _ordered_rows(contacts: Columns) -> list[str]:
     """Timeline rows, back channels first, then tracks, then alliances, each in order of appearance."""
-    first = contacts.drop_duplicates("row")
-    return [lab for kind in KIND_ORDER for lab in first.loc[first["kind"] == kind, "row"]]
+    first = contacts.first_of(["row"])
+    return [lab for kind in KIND_ORDER for lab in first.equal(kind=kind)["row"].tolist()]
 
 
 def timeline_figure(
-    rounds: pd.DataFrame, summary: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
-    contacts: pd.DataFrame | None = None,
+    rounds: Columns, summary: Mapping[str, Any], events: Sequence[Mapping[str, Any]],
+    contacts: Columns | None = None,
 ) -> Spec:
     """Gantt-style bars of each contact's state per round; hover gives the reason from the event log."""
+    rounds = as_columns(rounds)
     contacts = contact_table(rounds, summary) if contacts is None else contacts
     labels = _ordered_rows(contacts)
     shown = labels[:MAX_ROWS]
-    segs = segments(contacts[contacts["row"].isin(shown)])
-    segs = segs[segs["state"] != "closed"] if (segs["state"] != "closed").any() else segs
+    segs = segments(contacts.where(member(contacts["row"], shown)))
+    segs = [g for g in segs if g["state"] != "closed"] or segs
     data = []
     for state in STATES:
-        s = segs[segs["state"] == state]
-        if s.empty:
+        s = [g for g in segs if g["state"] == state]
+        if not s:
             continue
         hover = [
             f"<b>{txt(r['label'])}</b>: {STATE_LABELS[state]}, rounds {r['start']}-{r['end']}"
             + "".join(f"<br>{txt(line)}" for line in textwrap.wrap(_reason(r, events, summary), 70))
-            for _, r in s.iterrows()
+            for r in s
         ]
+        start = np.array([g["start"] for g in s], dtype=np.int64)
+        end = np.array([g["end"] for g in s], dtype=np.int64)
         data.append(trace(
-            "bar", y=[txt(x) for x in s["label"]], x=s["end"] - s["start"] + 1, base=(s["start"] - 0.5).tolist(),
+            "bar", y=[txt(g["label"]) for g in s], x=end - start + 1, base=(start - 0.5).tolist(),
             orientation="h", name=STATE_LABELS[state], marker=dict(color=STATE_COLORS[state]),
             customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         ))
@@ -180,13 +197,13 @@ def timeline_figure(
 class _Edges:
     """Every contact (a pair in a timeline row) as arrays: its kind, end coordinates, and state/value per round."""
 
-    def __init__(self, contacts: pd.DataFrame, xy: Mapping[str, tuple[float, float]]) -> None:
+    def __init__(self, contacts: Columns, xy: Mapping[str, tuple[float, float]]) -> None:
         keys = ["row", "actor", "other"]
         state, value = pivot(contacts, keys, "state"), pivot(contacts, keys, "value")
-        first = contacts.drop_duplicates(keys)
+        first = contacts.first_of(keys)
         self.rounds, self.state, self.value = state.rounds, state.values, value.values.astype(float)
-        self.kind = first["kind"].to_numpy(dtype=object)
-        self.pair = pd.factorize(pd.MultiIndex.from_arrays([first["actor"], first["other"]]))[0]
+        self.kind = first["kind"].astype(object)
+        self.pair = factorize([first["actor"], first["other"]])[0]
         ends = [(xy[a], xy[b]) for a, b in zip(first["actor"], first["other"], strict=True)]
         self.x0, self.y0 = [e[0][0] for e in ends], [e[0][1] for e in ends]
         self.x1, self.y1 = [e[1][0] for e in ends], [e[1][1] for e in ends]
@@ -226,14 +243,13 @@ def circle(actors: Sequence[str]) -> dict[str, tuple[float, float]]:
     return {a: (float(p[0]), float(p[1])) for a, p in zip(actors, pos, strict=True)}
 
 
-def network_figure(rounds: pd.DataFrame, summary: Mapping[str, Any], contacts: pd.DataFrame | None = None
-                   ) -> Spec:
+def network_figure(rounds: Columns, summary: Mapping[str, Any], contacts: Columns | None = None) -> Spec:
     """Actors on a circle, contacts as edges coloured by state, with a slider over rounds."""
     actors: list[str] = list(summary["actors"])
     color = colors(actors)
     xy = circle(actors)
     contacts = contact_table(rounds, summary) if contacts is None else contacts
-    kinds = [k for k in KIND_ORDER if (contacts["kind"] == k).any()]
+    kinds = [k for k in KIND_ORDER if len(contacts) and (contacts["kind"] == k).any()]
     combos = [(k, s) for k in kinds for s in STATES]
     edges = _Edges(contacts, xy) if not contacts.empty else None
     steps = slider_rounds(edges.rounds.tolist()) if edges is not None else []

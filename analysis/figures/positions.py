@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from analysis.columns import Columns, as_columns
 from analysis.figures.arrays import MAX_ROUNDS, thin
 from analysis.figures.common import (
     PROPOSAL_COLOR,
@@ -25,17 +25,17 @@ BINS = 50
 DASHES = ("dash", "dot", "dashdot", "longdash")
 
 
-def series(rounds: pd.DataFrame, name: str) -> pd.DataFrame:
+def series(rounds: Columns, name: str) -> Columns:
     """The rows of one series of a tidy ``rounds`` table, sorted by round; above MAX_ROUNDS rounds only evenly
     spaced rounds (first and last kept), so a long run's figures stay light (the page says so)."""
-    rows = rounds[rounds["series"] == name]
-    distinct = np.unique(rows["round"].to_numpy())
+    rows = as_columns(rounds).equal(series=name)
+    distinct = np.unique(rows["round"])
     if len(distinct) > MAX_ROUNDS:
-        rows = rows[rows["round"].isin(distinct[thin(len(distinct), MAX_ROUNDS)])]
-    return rows.sort_values("round", kind="stable")
+        rows = rows.where(np.isin(rows["round"], distinct[thin(len(distinct), MAX_ROUNDS)]))
+    return rows.sorted("round")
 
 
-def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec:
+def positions_figure(rounds: Columns, summary: Mapping[str, Any]) -> Spec:
     """Small multiples per issue: one line per actor (or a density when many), proposals dashed on top."""
     actors: list[str] = list(summary["actors"])
     issues: Mapping[str, Mapping[str, str]] = summary["issues"]
@@ -48,19 +48,19 @@ def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec:
     data = []
     for row, (issue, ends) in enumerate(issues.items(), start=1):
         cell = (row, 1, 1)
-        on_issue = pos[pos["issue"] == issue]
+        on_issue = pos.equal(issue=issue)
         if many:
             data.append(_density(on_issue, first=row == 1, cell=cell))
         else:
             for actor in actors:
-                d = on_issue[on_issue["actor"] == actor]
+                d = on_issue.equal(actor=actor)
                 data.append(trace(
                     "scatter", cell, x=d["round"], y=d["value"], mode="lines", name=txt(actor),
                     legendgroup=f"actor:{txt(actor)}", showlegend=row == 1, line=dict(color=color[actor], width=2.2),
                     hovertemplate=f"{txt(actor)}<br>round %{{x}}<br>position %{{y:.2f}}<extra></extra>",
                 ))
         for k, track in enumerate(summary.get("tracks") or []):
-            p = prop[(prop["track"] == track["name"]) & (prop["issue"] == issue)]
+            p = prop.equal(track=track["name"], issue=issue)
             if p.empty:
                 continue
             label = f"proposal: {track['name']}"
@@ -80,11 +80,11 @@ def positions_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec:
     return fig
 
 
-def _density(on_issue: pd.DataFrame, first: bool, cell: tuple[int, int, int] | None = None) -> dict[str, Any]:
+def _density(on_issue: Columns, first: bool, cell: tuple[int, int, int] | None = None) -> dict[str, Any]:
     """Share of actors per position bin and round, as a heatmap trace (colour on a square-root scale)."""
-    rounds, column = np.unique(on_issue["round"].to_numpy(), return_inverse=True)
+    rounds, column = np.unique(on_issue["round"], return_inverse=True)
     edges = np.linspace(0.0, 1.0, BINS + 1)
-    values = np.clip(on_issue["value"].to_numpy(dtype=float), 0, 1)
+    values = np.clip(on_issue["value"].astype(float), 0, 1)
     finite = np.isfinite(values)
     row = np.minimum(np.searchsorted(edges, values[finite], side="right") - 1, BINS - 1)  # np.histogram's bins
     z = np.zeros((BINS, len(rounds)))
@@ -100,7 +100,7 @@ def _density(on_issue: pd.DataFrame, first: bool, cell: tuple[int, int, int] | N
     )
 
 
-def pressure_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec | None:
+def pressure_figure(rounds: Columns, summary: Mapping[str, Any]) -> Spec | None:
     """Sidelining pressure over time per actor (a median and 5-95 % band when many); None when never positive."""
     actors: list[str] = list(summary["actors"])
     pres = series(rounds, "pressure")
@@ -108,17 +108,16 @@ def pressure_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec | 
         return None
     data = []
     if len(actors) > MANY_ACTORS:
-        q = pres.groupby("round")["value"].quantile([0.05, 0.5, 0.95]).unstack()
-        x = list(q.index)
+        x, q = _quantiles(pres, (0.05, 0.5, 0.95))
         data.append(trace(
-            "scatter", x=x + x[::-1], y=list(q[0.95]) + list(q[0.05])[::-1], fill="toself", name="5-95 % of actors",
+            "scatter", x=x + x[::-1], y=list(q[2]) + list(q[0])[::-1], fill="toself", name="5-95 % of actors",
             fillcolor=rgba("#0072B2", 0.2), line=dict(width=0), hoverinfo="skip",
         ))
-        data.append(trace("scatter", x=x, y=q[0.5], mode="lines", name="median actor", line=dict(color="#0072B2")))
+        data.append(trace("scatter", x=x, y=q[1], mode="lines", name="median actor", line=dict(color="#0072B2")))
     else:
         color = colors(actors)
         for actor in actors:
-            d = pres[pres["actor"] == actor]
+            d = pres.equal(actor=actor)
             if d.empty or not (d["value"] > 0).any():
                 continue
             data.append(trace(
@@ -130,3 +129,19 @@ def pressure_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec | 
               "yaxis": {"title": {"text": "sidelining pressure (0-1)"}, "rangemode": "tozero"}}
     return style(figure(data, layout), height=340,
                  title="Sidelining pressure (actors left out of a track they care about)")
+
+
+def _quantiles(rows: Columns, levels: tuple[float, ...]) -> tuple[list[Any], np.ndarray]:
+    """The rounds of ``rows`` (sorted) and ``q[k, t]``: quantile ``levels[k]`` of round t's recorded values, computed
+    as pandas' ``groupby().quantile()`` does (linear, ``low + (high - low) * frac``), to the last bit."""
+    rounds, t = np.unique(rows["round"], return_inverse=True)
+    values = rows["value"].astype(float)
+    q = np.full((len(levels), len(rounds)), np.nan)
+    for k in range(len(rounds)):
+        v = np.sort(values[(t == k) & ~np.isnan(values)])
+        for j, level in enumerate(levels):
+            if v.size:
+                at = level * (v.size - 1)
+                low, frac = int(at), at % 1
+                q[j, k] = v[low] if frac == 0.0 else v[low] + (v[low + 1] - v[low]) * frac
+    return list(rounds), q

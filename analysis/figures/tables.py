@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from analysis.columns import Columns
 from analysis.figures.common import is_bool, outcome_unit, summarize
-from analysis.headline import rate
 from sim import output_format as F
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STORY_KINDS = (F.CHANNEL_OPENED, F.CHANNEL_COLLAPSED, F.CHANNEL_REOPENED, F.CHANNEL_CLOSED, F.EXPOSURE,
                F.SET_STRATEGY, F.JOIN_TRACK, F.LEAVE_TRACK, F.TRACK_OPENED, F.AGREEMENT)
@@ -39,7 +40,7 @@ def key_facts(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
     return facts
 
 
-def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
+def events_frame(events: list[dict[str, Any]]) -> Columns:
     """The event log as a table: round, kind, actors, reason, then any extra keys as details."""
     rows = [
         {"round": e.get("round"), "kind": e.get("kind"), "actors": ", ".join(map(str, e.get("actors") or [])),
@@ -48,11 +49,15 @@ def events_frame(events: list[dict[str, Any]]) -> pd.DataFrame:
                                ensure_ascii=False) if set(e) - {"round", "kind", "actors", "reason"} else ""}
         for e in events
     ]
-    return pd.DataFrame(rows, columns=["round", "kind", "actors", "reason", "details"])
+    return Columns.from_rows(rows, ["round", "kind", "actors", "reason", "details"])
 
 
 def outcome_summary(runs: pd.DataFrame, outs: list[str]) -> pd.DataFrame:
     """Per outcome over all runs: rate for booleans, else median and quartiles."""
+    import pandas as pd  # sweep tables only; the headline module reads them with pandas
+
+    from analysis.headline import rate
+
     rows = []
     for o in outs:
         if is_bool(runs[o]):

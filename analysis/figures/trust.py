@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from analysis.columns import Columns, as_columns
 from analysis.figures.common import colors, round_title, slider_rounds, style, txt
 from analysis.figures.spec import Spec, colorscale, figure, merge, trace
 
 
-def trust_matrix(trust: pd.DataFrame, actors: list[str]) -> np.ndarray:
+def trust_matrix(trust: Columns, actors: list[str]) -> np.ndarray:
     """Matrix ``m[i, j]`` = how much actor i trusts actor j (NaN where unrecorded and on the diagonal)."""
     index = {a: i for i, a in enumerate(actors)}
     m = np.full((len(actors), len(actors)), np.nan)
@@ -27,13 +27,13 @@ def _rows(m: np.ndarray) -> list[list[float | None]]:
     return [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in m]
 
 
-def trust_figure(rounds: pd.DataFrame, summary: Mapping[str, Any]) -> Spec:
+def trust_figure(rounds: Columns, summary: Mapping[str, Any]) -> Spec:
     """Heatmap of trust (row actor trusts column actor) with a round slider, actor names in their colours."""
     actors: list[str] = list(summary["actors"])
     color = colors(actors)
-    trust = rounds[rounds["series"] == "trust"]
-    steps = slider_rounds(trust["round"].unique().tolist())
-    mats = {r: _rows(trust_matrix(trust[trust["round"] == r], actors)) for r in steps}
+    trust = as_columns(rounds).equal(series="trust")
+    steps = slider_rounds(np.unique(trust["round"]).tolist())
+    mats = {r: _rows(trust_matrix(trust.equal(round=r), actors)) for r in steps}
     names = [txt(a) for a in actors]
     ticks = [f"<span style='color:{color[a]}'><b>{txt(a)}</b></span>" for a in actors]
     last = steps[-1] if steps else None

@@ -163,8 +163,8 @@ def test_story_falls_back_to_events_and_facts_name_channels(run_dir: Path) -> No
     facts = dict(key_facts(summary))
     assert facts["agreement"] == "none" and facts["UK-Russia"] == "collapsed (round 9)"
     frame = events_frame(events)
-    assert frame.columns.tolist() == ["round", "kind", "actors", "reason", "details"]
-    assert frame.iloc[-1]["details"] == '{"patience": 3}'
+    assert frame.columns == ["round", "kind", "actors", "reason", "details"]
+    assert frame["details"][-1] == '{"patience": 3}'
 
 
 def test_many_outcomes_are_capped_in_menus(sweep_dir: Path) -> None:

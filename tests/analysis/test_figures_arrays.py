@@ -60,3 +60,19 @@ def test_a_long_run_draws_at_most_max_rounds() -> None:
     fig = positions_figure(rounds, {"actors": ["A"], "issues": {"x": {}}, "tracks": []})
     x = list(fig.data[0].x)
     assert len(x) <= MAX_ROUNDS and x[0] == 0 and x[-1] == n
+
+
+def test_pressure_quantiles_are_pandas_groupby_quantiles_to_the_bit() -> None:
+    """The many-actor pressure band: the numbers pandas' groupby quantile gave the figure before, bit for bit."""
+    from analysis.columns import Columns
+    from analysis.figures.positions import _quantiles
+
+    rng = np.random.default_rng(5)
+    rounds = np.repeat(np.arange(40), 37)
+    values = rng.random(len(rounds)) ** 3
+    values[rng.random(len(values)) < 0.2] = np.nan
+    values[rounds == 7] = np.nan  # a round with no value at all
+    want = pd.DataFrame({"round": rounds, "value": values}).groupby("round")["value"].quantile([0.05, 0.5, 0.95])
+    x, got = _quantiles(Columns({"round": rounds, "value": values}), (0.05, 0.5, 0.95))
+    assert x == list(range(40))
+    np.testing.assert_array_equal(got, want.unstack().to_numpy().T)

@@ -66,9 +66,10 @@ def test_pressure_lines_only_for_pressured_actors(run_dir: Path) -> None:
 def test_segments_split_runs_of_states(run_dir: Path) -> None:
     rounds, summary, _ = load(run_dir)
     segs = segments(contact_table(rounds, summary))
-    uk = segs[segs["label"] == "UK-Russia"][["state", "start", "end"]].values.tolist()
+    uk = [[g["state"], g["start"], g["end"]] for g in segs if g["label"] == "UK-Russia"]
     assert uk == [["closed", 0, 2], ["open", 3, 5], ["one_sided", 6, 8], ["collapsed", 9, 20]]
-    kinds = contact_table(rounds, summary).drop_duplicates("label").set_index("label")["kind"].to_dict()
+    contacts = contact_table(rounds, summary).first_of(["label"])
+    kinds = dict(zip(contacts["label"].tolist(), contacts["kind"].tolist(), strict=True))
     assert kinds["UK-Russia"] == "back_channel"
     assert kinds["UK-EU (alliance)"] == "alliance"
     assert kinds["US-Russia (US-led talks)"] == "track"
@@ -154,7 +155,7 @@ def test_tracks_and_alliances_from_the_summary_when_not_in_the_series(engine_lik
     assert set(rounds.loc[rounds["series"] == "contact", "other"]) == {"Russia"}  # back channel rows only
     contacts = contact_table(rounds, summary)
     assert list(dict.fromkeys(contacts["row"])) == ["UK-Russia", "UK-EU (alliance)", "US-led talks (track)"]
-    assert set(contacts.loc[contacts["kind"] == "track", "label"]) == {
+    assert set(contacts.equal(kind="track")["label"]) == {
         "US-Russia (US-led talks)", "US-Ukraine (US-led talks)", "Russia-Ukraine (US-led talks)"}
     fig = timeline_figure(rounds, summary, events)
     open_bars = next(t for t in fig.data if t.name == "open")

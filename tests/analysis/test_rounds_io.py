@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -37,3 +38,15 @@ def test_parquet_holds_what_the_dataframe_route_wrote(scenario: str, overrides: 
     got = pd.read_parquet(tmp_path / "got.parquet")
     pd.testing.assert_frame_equal(got, pd.read_parquet(tmp_path / "want.parquet"))
     pd.testing.assert_frame_equal(got, table)
+
+
+@pytest.mark.parametrize("labelled", [set(), {"actor", "issue"}, {"actor", "other", "issue", "track", "state"}])
+def test_the_hand_built_schema_is_what_pandas_writes(labelled: set[str]) -> None:
+    """The schema and its pandas metadata bytes, built without pandas, are those pandas gives such a table."""
+    frame = pd.DataFrame({c: pd.Series([0] if c == "round" else [0.5] if c == "value"
+                                       else ["x"] if c == "series" or c in labelled else [None])
+                          for c in R.ROUNDS_COLUMNS})
+    want = pa.Schema.from_pandas(frame, preserve_index=False)
+    got = R.rounds_schema(labelled)
+    assert got.equals(want, check_metadata=True)
+    assert got.metadata[b"pandas"] == want.metadata[b"pandas"]

@@ -9,10 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from plotly.io.json import to_json_plotly
 
 from analysis import run_rounds as R
+from analysis.columns import Columns
 from analysis.dashboard import read_rounds, run_page
 from analysis.figures.arrays import MAX_ROUNDS
 from analysis.figures.common import MAX_STEPS, slider_rounds
@@ -38,37 +40,48 @@ def long_population(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "--rounds", "900")
 
 
+def frame(table: Columns) -> pd.DataFrame:
+    """A ``Columns`` table as a DataFrame, to compare."""
+    return pd.DataFrame(table.data)
+
+
+def whole_table(path: Path) -> Columns:
+    """Every row of a rounds.parquet, as the run page holds its columns."""
+    return Columns.from_arrow(pq.read_table(path))
+
+
 @pytest.mark.parametrize("batch", [R.BATCH, 4096])
 def test_batches_give_the_rows_of_the_whole_table(long_population: Path, batch: int,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(R, "BATCH", batch)
     whole = pd.read_parquet(long_population / "rounds.parquet")
     read = R.read_run_rounds(long_population / "rounds.parquet")
-    pd.testing.assert_frame_equal(read.frame, R.reduce_frame(whole))
+    every = whole_table(long_population / "rounds.parquet")
+    pd.testing.assert_frame_equal(frame(read.frame), frame(R.reduce_frame(every)))
     assert read.n_rounds == whole["round"].nunique() == 901
 
 
 def test_line_series_keep_the_rounds_the_figures_draw(long_population: Path) -> None:
     whole = pd.read_parquet(long_population / "rounds.parquet")
-    frame = R.read_run_rounds(long_population / "rounds.parquet").frame
-    assert len(frame) < len(whole) / 2
+    read = R.read_run_rounds(long_population / "rounds.parquet").frame
+    assert len(read) < len(whole) / 2
     for name in ("position", "pressure"):
-        kept = np.unique(frame.loc[frame["series"] == name, "round"])
+        kept = np.unique(read.equal(series=name)["round"])
         assert kept.tolist() == np.unique(series(whole, name)["round"]).tolist()
         assert len(kept) <= MAX_ROUNDS and kept[0] == 0 and kept[-1] == 900
     summary = {"actors": list(pd.unique(whole["actor"].dropna())), "issues": {"issue_1": {}}, "tracks": []}
     for build in (positions_figure, pressure_figure, trust_figure):
-        assert to_json_plotly(encoded(build(frame, summary))) == to_json_plotly(encoded(build(whole, summary)))
-    trust = np.unique(frame.loc[frame["series"] == "trust", "round"]).tolist()
+        assert to_json_plotly(encoded(build(read, summary))) == to_json_plotly(encoded(build(whole, summary)))
+    trust = np.unique(read.equal(series="trust")["round"]).tolist()
     assert trust == slider_rounds(whole.loc[whole["series"] == "trust", "round"].unique()) and len(trust) <= MAX_STEPS
 
 
 def test_series_nobody_draws_are_left_out_and_short_runs_kept_whole(tmp_path: Path) -> None:
     out = _run(tmp_path, "article_baseline.yaml")
-    whole = pd.read_parquet(out / "rounds.parquet")
-    frame = read_rounds(out).frame
-    assert set(whole["series"]) - set(frame["series"]) == {"listen"}
-    pd.testing.assert_frame_equal(frame, whole[whole["series"] != "listen"].reset_index(drop=True))
+    whole = whole_table(out / "rounds.parquet")
+    read = read_rounds(out).frame
+    assert set(whole["series"]) - set(read["series"]) == {"listen"}
+    pd.testing.assert_frame_equal(frame(read), frame(whole.where(whole["series"] != "listen")))
     without_trust = read_rounds(out, tuple(s for s in R.DRAWN if s != "trust")).frame
     assert "trust" not in set(without_trust["series"])
 

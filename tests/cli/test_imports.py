@@ -116,3 +116,23 @@ def test_run_page_validates_no_graph_objects_and_needs_no_networkx(tmp_path):
     assert (tmp_path / "run" / "dashboard.html").is_file()
     assert heavy(mods, ("networkx", "scipy", "plotly.graph_objs._scatter", "plotly.graph_objs._heatmap",
                         "plotly.graph_objs._bar", "plotly.graph_objs.layout._template")) == set()
+
+
+@pytest.mark.parametrize("flags", [("--no-dashboard",), (), ("--plotly", "shared")])
+def test_run_never_imports_pandas(tmp_path, flags):
+    """A run writes rounds.parquet through Arrow's buffers and draws its page from numpy columns: no pandas."""
+    mods = imported(tmp_path, "run", *flags, "--out", str(tmp_path / "run"))
+    assert (tmp_path / "run" / "rounds.parquet").is_file()
+    assert (tmp_path / "run" / "dashboard.html").is_file() != ("--no-dashboard" in flags)
+    assert heavy(mods, ("pandas",)) == set()
+
+
+def test_dashboard_of_a_run_never_imports_pandas(tmp_path):
+    """Rebuilding a run's page reads rounds.parquet without pandas; a sweep's page does load it (the probe can
+    fail)."""
+    imported(tmp_path, "run", "--no-dashboard", "--out", str(tmp_path / "run"))
+    assert heavy(imported(tmp_path, "dashboard", str(tmp_path / "run")), ("pandas",)) == set()
+    assert (tmp_path / "run" / "dashboard.html").is_file()
+    imported(tmp_path, "sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:2", "--seeds", "2",
+             "--workers", "1", "--no-progress", "--no-dashboard", "--out", str(tmp_path / "sweep"))
+    assert "pandas" in heavy(imported(tmp_path, "dashboard", str(tmp_path / "sweep")), ("pandas",))
