@@ -4,9 +4,11 @@ where across the design it collapsed least and most, and how often the talks agr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import pandas as pd
+import numpy as np
 
+from analysis.columns import Columns, factorize, is_null
 from sim import output_format as F
 
 MIN_SEEDS = 5  # design points with fewer runs are too noisy to name as "least" or "most"
@@ -25,22 +27,56 @@ def rate(x: float, n: int) -> str:
 
 def _point(key: object, params: Sequence[str]) -> str:
     values = key if isinstance(key, tuple) else (key,)
-    shown = (f"{v:.3g}" if isinstance(v, float) else str(v) for v in values)
+    shown = ("nan" if v is None else f"{v:.3g}" if isinstance(v, float) else str(v) for v in values)
     return ", ".join(f"{p}={v}" for p, v in zip(params, shown, strict=True))
 
 
-def _extremes(runs: pd.DataFrame, params: Sequence[str], column: str) -> str:
-    """`; least at P=v: 41%, most at P=w: 100%` over design points with at least MIN_SEEDS runs each, else ''."""
-    if not params:
+def _flags(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A yes/no column as (true, known) masks: null (None, NaN) is unknown, as pandas' ``boolean`` has it."""
+    if values.dtype == bool:
+        return values, np.ones(len(values), dtype=bool)
+    known = np.fromiter((not is_null(v) for v in values.tolist()), dtype=bool, count=len(values))
+    true = np.fromiter((bool(v) if k else False for v, k in zip(values.tolist(), known.tolist(), strict=True)),
+                       dtype=bool, count=len(values))
+    return true, known
+
+
+def _median(values: np.ndarray) -> float:
+    """The median of the numbers present (NaN when there are none)."""
+    v = np.asarray([x for x in values.tolist() if not is_null(x)], dtype=float)
+    return float(np.median(v)) if v.size else float("nan")
+
+
+def _extremes(points: tuple[np.ndarray, list[tuple]], params: Sequence[str], true: np.ndarray,
+              known: np.ndarray) -> str:
+    """`; least at P=v: 41%, most at P=w: 100%` over design points with at least MIN_SEEDS runs each, else ''.
+    ``points``: each run's design point (``factorize`` of the ``params`` columns)."""
+    codes, keys = points
+    if not params or len(keys) > MAX_POINTS:
         return ""
-    groups = runs.groupby(list(params), sort=True, dropna=False)[column]
-    if groups.ngroups > MAX_POINTS:
+    counts = np.bincount(codes[known], minlength=len(keys))
+    rates = np.bincount(codes[known], weights=true[known], minlength=len(keys)) / np.maximum(counts, 1)
+    order = sorted((k for k in range(len(keys)) if counts[k] >= MIN_SEEDS), key=lambda k: _sort_key(keys[k]))
+    if len(order) < 2 or min(rates[order]) == max(rates[order]):
         return ""
-    rates = groups.mean()[groups.count() >= MIN_SEEDS].astype(float).dropna()
-    if len(rates) < 2 or rates.min() == rates.max():
-        return ""
-    lo, hi = rates.idxmin(), rates.idxmax()
-    return f"; least at {_point(lo, params)}: {rates[lo]:.0%}, most at {_point(hi, params)}: {rates[hi]:.0%}"
+    lo = min(order, key=lambda k: rates[k])  # the first of equal rates in design order, as idxmin
+    hi = max(order, key=lambda k: (rates[k], -order.index(k)))
+    least, most = _point(keys[lo], params), _point(keys[hi], params)
+    return f"; least at {least}: {rates[lo]:.0%}, most at {most}: {rates[hi]:.0%}"
+
+
+def _sort_key(key: tuple) -> tuple:
+    """Design points in groupby's order: by each value, a missing one last."""
+    return tuple((v is None, v if v is not None else 0) for v in key)
+
+
+def _shares(values: np.ndarray) -> list[tuple[Any, float]]:
+    """Each value present with its share, most frequent first (ties in order of first appearance)."""
+    present = [v for v in values.tolist() if not is_null(v)]
+    counts: dict[Any, int] = {}
+    for v in present:
+        counts[v] = counts.get(v, 0) + 1
+    return [(v, c / len(present)) for v, c in sorted(counts.items(), key=lambda item: -item[1])]
 
 
 def headline_columns(columns: Sequence[str], params: Sequence[str]) -> list[str]:
@@ -49,30 +85,40 @@ def headline_columns(columns: Sequence[str], params: Sequence[str]) -> list[str]
     return [c for c in columns if c in params or c in (F.AGREEMENT, F.AGREEMENT_ROUND) or c.endswith(suffixes)]
 
 
-def sweep_headline(runs: pd.DataFrame, params: Sequence[str]) -> list[str]:
+def sweep_headline(runs: Columns | Any, params: Sequence[str]) -> list[str]:
     """One line per back channel (collapse rate, median lifetime, the design points where it collapsed least and
-    most), one on who did not listen, and one on agreement. ``params``: the varied paths of a grid whose points
-    may be named (pass none for a Latin hypercube: its points are samples, not settings to compare)."""
+    most), one on who did not listen, and one on agreement. ``runs``: a Columns table (or a pandas DataFrame);
+    ``params``: the varied paths of a grid whose points may be named (pass none for a Latin hypercube: its points
+    are samples, not settings to compare)."""
+    runs = runs if isinstance(runs, Columns) else _from_frame(runs)
+    points = factorize([runs[p] for p in params]) if params else (np.zeros(len(runs), dtype=np.int64), [])
     lines = []
     for col in [c for c in runs.columns if c.endswith(F.COLLAPSED)]:
         channel = col.removesuffix(F.COLLAPSED)
-        collapsed = runs[col].astype("boolean")
-        if collapsed.isna().all():
+        collapsed, known = _flags(runs[col])
+        if not known.any():
             continue
-        line = f"{channel} collapsed in {rate(collapsed.mean(), int(collapsed.notna().sum()))}"
+        line = f"{channel} collapsed in {rate(collapsed[known].mean(), int(known.sum()))}"
         lifetime = F.channel_outcome(channel, F.LIFETIME)
-        if lifetime in runs.columns:
-            line += f" (median lifetime {runs[lifetime].median():g} rounds)"
-        lines.append(line + _extremes(runs.assign(**{col: collapsed}), params, col))
-        who = runs.get(F.channel_outcome(channel, F.DID_NOT_LISTEN))
-        if who is not None and who.notna().any():
-            shares = who.dropna().value_counts(normalize=True)
-            said = ", ".join(f"{w} {share(s)}" for w, s in shares.items())  # "both": each side did not listen
+        if lifetime in runs:
+            line += f" (median lifetime {_median(runs[lifetime]):g} rounds)"
+        lines.append(line + _extremes(points, params, collapsed, known))
+        who = F.channel_outcome(channel, F.DID_NOT_LISTEN)
+        shares = _shares(runs[who]) if who in runs else []
+        if shares:
+            said = ", ".join(f"{w} {share(s)}" for w, s in shares)  # "both": each side did not listen
             lines.append(f"  who did not listen when it collapsed: {said}")
-    if F.AGREEMENT in runs.columns:
-        agreed = runs[F.AGREEMENT].astype("boolean")
-        line = f"agreement in {rate(agreed.mean(), int(agreed.notna().sum()))}"
-        if agreed.any() and F.AGREEMENT_ROUND in runs.columns:
-            line += f" (median round {runs[F.AGREEMENT_ROUND].median():g})"
-        lines.append(line + _extremes(runs.assign(**{F.AGREEMENT: agreed}), params, F.AGREEMENT))
+    if F.AGREEMENT in runs:
+        agreed, known = _flags(runs[F.AGREEMENT])
+        line = f"agreement in {rate(agreed[known].mean() if known.any() else float('nan'), int(known.sum()))}"
+        if agreed.any() and F.AGREEMENT_ROUND in runs:
+            line += f" (median round {_median(runs[F.AGREEMENT_ROUND]):g})"
+        lines.append(line + _extremes(points, params, agreed, known))
     return lines
+
+
+def _from_frame(frame: Any) -> Columns:
+    """A pandas DataFrame as Columns, its missing values (NaN, NA) as nulls, through Arrow."""
+    import pyarrow as pa
+
+    return Columns.from_arrow(pa.Table.from_pandas(frame, preserve_index=False))

@@ -10,7 +10,9 @@ states its own. A cycle of extends is refused with the chain printed.
 from __future__ import annotations
 
 import copy
+import functools
 import os
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,17 @@ def compose_file(path: str | os.PathLike[str]) -> Composed:
 def compose_text(text: str, filename: str = "<string>") -> Composed:
     """Parse scenario text and resolve its ``extends:`` chain (relative to ``filename``'s folder)."""
     return compose(parse_yaml(text, filename))
+
+
+def composed_data(text: str, filename: str = "<string>") -> dict[str, Any]:
+    """A fresh copy of ``compose_text(text, filename).data``, parsed once per process (a plan and its probes read the
+    same scenario text many times; unpickling the parsed data is ~50x faster than parsing it again)."""
+    return pickle.loads(_pickled_data(text, filename))
+
+
+@functools.lru_cache(maxsize=8)
+def _pickled_data(text: str, filename: str) -> bytes:
+    return pickle.dumps(compose_text(text, filename).data)
 
 
 def compose(doc: Document, _stack: tuple[str, ...] = ()) -> Composed:

@@ -156,7 +156,11 @@ def summarize(values: pd.Series) -> dict[str, float]:
     """Median, quartiles and 5/95 % quantiles of a numeric series (NaNs dropped)."""
     import pandas as pd  # sweep and compare tables only: a run page never loads pandas
 
-    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    return quantiles(pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float))
+
+
+def quantiles(v: np.ndarray) -> dict[str, float]:
+    """``summarize`` of a float array without NaN."""
     if v.size == 0:
         return {k: float("nan") for k in ("median", "q25", "q75", "q05", "q95", "n")} | {"n": 0.0}
     q05, q25, med, q75, q95 = np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95])

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from multiprocessing import forkserver
 
 # imported once by the server, inherited by every worker (quiet_start first: its hook covers the rest's start-up)
-PRELOAD = ["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine", "pandas"]
+PRELOAD = ["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine", "analysis.sweep.worker_warmup", "pandas"]
 
 
 @contextmanager

@@ -20,15 +20,16 @@ from analysis.sweep.setup import Request, workers_of
 
 def _headline(plan: Plan, out: Path) -> list[str]:
     """The printed headline of a finished sweep, read from its table."""
-    import pandas as pd
     import pyarrow.parquet as pq
 
+    from analysis.columns import Columns
     from analysis.headline import headline_columns, sweep_headline
 
     named = list(plan.vary_kinds) if (plan.design or {}).get("kind") == "grid" else []
     table = out / "runs.parquet"
-    runs = pd.read_parquet(table, columns=headline_columns(pq.read_schema(table).names, named))
-    return sweep_headline(runs, named)
+    columns = headline_columns(pq.read_schema(table).names, named)
+    runs = pq.ParquetFile(table).read(columns=columns)  # not pq.read_table: that imports pandas
+    return sweep_headline(Columns.from_arrow(runs), named)  # no pandas: the parent never imports it
 
 
 def launch(plan: Plan, out: Path, request: Request, *, new: bool, runner: object = None) -> int:

@@ -30,9 +30,9 @@ from analysis.sweep.designs_gsa import GSA_DESIGNS
 from analysis.sweep.io import file_hash
 from analysis.sweep.request import DEFAULT_BATCH
 from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
-from sim.compose import compose_text
+from sim.compose import composed_data
 from sim.errors import ScenarioError, dotted
-from sim.loader import load_scenario
+from sim.loader import load_scenario_text
 from sim.paths import PathError, resolve_path
 from sim.seeding import spawned_seeds
 from sim.textfile import read_text
@@ -50,8 +50,8 @@ class Source:
 
     @property
     def data(self) -> dict[str, Any]:
-        """The raw YAML data (its `extends:` merged)."""
-        return compose_text(self.text, self.path).data
+        """The raw YAML data (its `extends:` merged); a fresh copy each time, parsed once."""
+        return composed_data(self.text, self.path)
 
     def manifest(self) -> dict[str, str]:
         return {"name": self.name, "path": self.path, "hash": self.hash, "label": self.label}
@@ -174,8 +174,8 @@ def auto_batch(total: int, workers: int, weight: int = 1) -> int:
 
 def read_source(path: str | Path, label: str | None = None) -> Source:
     """Load and validate a scenario file (ScenarioError if invalid); keep its text for the workers."""
-    text = read_text(path)
-    scenario = load_scenario(path)
+    text = read_text(path)  # read once: the text checked is the text the workers get
+    scenario = load_scenario_text(text, str(path))
     return Source(scenario.name, str(Path(path).resolve()), file_hash(path), label or scenario.name, text)
 
 

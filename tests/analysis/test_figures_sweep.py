@@ -41,6 +41,42 @@ def test_stats_by_level_median_and_rate() -> None:
     assert (r.loc[0, "q25"], r.loc[0, "q75"]) == pytest.approx(wilson(1, 3))
 
 
+def _grouped(runs: pd.DataFrame, param: str, outcome: str) -> pd.DataFrame:
+    """The per-level statistics as a pandas groupby computes them (what ``stats_by`` replaced)."""
+    from analysis.figures.common import summarize
+
+    rows = []
+    for level, d in runs[outcome].groupby(S.levels(runs[param]), sort=True):
+        if S.is_bool(runs[outcome]):
+            vals = d.dropna().astype(bool)
+            lo, hi = wilson(float(vals.sum()), float(len(vals)))
+            rows.append(dict(x=level, median=float(vals.mean()) if len(vals) else float("nan"), q25=lo, q75=hi,
+                             q05=lo, q95=hi, n=len(vals)))
+        else:
+            rows.append(dict(x=level, **summarize(d)))
+    return pd.DataFrame(rows, columns=["x", "median", "q25", "q75", "q05", "q95", "n"])
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_stats_by_equals_a_groupby_per_level(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    life = rng.integers(0, 30, n).astype(float)
+    life[rng.random(n) < 0.2] = np.nan  # runs without the outcome
+    life[:5] = np.nan
+    ok = pd.array(rng.random(n) < 0.4, dtype="boolean")
+    ok[rng.random(n) < 0.1] = pd.NA
+    runs = pd.DataFrame({
+        "grid": rng.choice([0.0, 0.5, 1.0], n), "lhs": rng.random(n),  # 3 levels; binned into quantiles
+        "name": rng.choice(["tit_for_tat", "grim_trigger", "b"], n), "life": life, "ok": ok,
+        "plain": rng.random(n) < 0.5,
+    })
+    runs.loc[runs.index[:5], "grid"] = 9.0  # a level where every run lacks `life`
+    for param in ("grid", "lhs", "name"):
+        for outcome in ("life", "ok", "plain"):
+            pd.testing.assert_frame_equal(S.stats_by(runs, param, outcome), _grouped(runs, param, outcome))
+
+
 def test_lhs_parameter_is_binned(lhs_sweep_dir: Path) -> None:
     _, runs = load(lhs_sweep_dir)
     assert runs[OPEN].nunique() > S.MAX_LEVELS

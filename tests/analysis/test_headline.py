@@ -52,3 +52,23 @@ def test_channel_missing_in_some_runs_and_agreement_round() -> None:
 def test_a_rare_side_is_not_shown_as_zero() -> None:
     runs = pd.DataFrame({"A-B:collapsed": [True] * 300, "A-B:did_not_listen": ["A"] * 299 + ["B"]})
     assert headline.sweep_headline(runs, [])[1] == "  who did not listen when it collapsed: A >99%, B <1%"
+
+
+def test_headline_of_a_saved_table_without_pandas(sweep_dir) -> None:
+    """The parent of a sweep prints the headline from runs.parquet without importing pandas (0.5 s), and the lines
+    are those of the same table read by pandas."""
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import json, sys; import pyarrow.parquet as pq; from analysis.columns import Columns; "
+             "from analysis.headline import sweep_headline; "
+             f"t = pq.ParquetFile({str(sweep_dir / 'runs.parquet')!r}).read(); "
+             "print(json.dumps([sweep_headline(Columns.from_arrow(t), [P]), 'pandas' in sys.modules]))")
+    param = "actors.UK.strategy.openness"
+    out = subprocess.run([sys.executable, "-c", probe.replace("[P]", repr([param]))], check=True,
+                         capture_output=True, text=True).stdout
+    lines, pandas_loaded = json.loads(out)
+    assert not pandas_loaded
+    assert lines == headline.sweep_headline(pd.read_parquet(sweep_dir / "runs.parquet"), [param])
+    assert lines[0].startswith("UK-Russia collapsed in ")
