@@ -3,13 +3,12 @@ end-of-sweep summary line."""
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
-
-from tqdm import tqdm
 
 PLAIN_EVERY = 5.0  # seconds between plain progress lines
 
@@ -63,10 +62,14 @@ def bar(total: int, initial: int = 0, enabled: bool = True, stream: TextIO | Non
         **options: Any) -> Any:
     """Progress counting runs (finished or failed): a tqdm bar on a terminal, plain lines otherwise."""
     stream = stream or sys.stderr
-    if enabled and not is_terminal(stream):
+    if not enabled:  # a counter that never writes (and no tqdm import)
+        return PlainProgress(total, initial, unit, stream, every=math.inf)
+    if not is_terminal(stream):
         return PlainProgress(total, initial, unit, stream)
+    from tqdm import tqdm
+
     settings = dict(smoothing=0.1, mininterval=0.5, dynamic_ncols=True, leave=True) | options
-    return tqdm(total=total, initial=initial, unit=unit, file=stream, disable=not enabled, **settings)
+    return tqdm(total=total, initial=initial, unit=unit, file=stream, **settings)
 
 
 @dataclass(frozen=True)

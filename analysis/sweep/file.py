@@ -38,7 +38,7 @@ VaryValue = str | int | float | bool | list[Any] | None
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)  # built when a sweep file is read
 
 
 class SweepBlock(_Strict):
