@@ -33,6 +33,7 @@ def _is_bool(v: Any) -> bool:
 
 
 def _int64s(values: Sequence[Any]) -> Typed:
+    """Whole numbers as int64 (a None among them is an error, as it was for pandas)."""
     return numbers(np.array(values, dtype=np.int64), pa.int64()), stored("int64")
 
 

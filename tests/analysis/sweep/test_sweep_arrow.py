@@ -75,15 +75,14 @@ def old_to_table(*args: Any) -> pa.Table:
     return pa.Table.from_pandas(old_frame(*args), preserve_index=False)
 
 
-OBJ = np.array
 OUTCOMES: dict[str, Any] = {
     "flag": np.array([True, False, True]),
     "count": np.array([3, 0, 7], dtype=np.int64),
     "small": np.array([3, 0, 7], dtype=np.int32),
     "share": np.array([0.5, np.nan, 1.0]),
-    "who": OBJ(["UK", None, "both"], dtype=object),
-    "nobody": OBJ([None, None, None], dtype=object),
-    "object_counts": OBJ([1, None, 3], dtype=object),  # what the rules do not cover is typed by pandas
+    "who": np.array(["UK", None, "both"], dtype=object),
+    "nobody": np.array([None, None, None], dtype=object),
+    "object_counts": np.array([1, None, 3], dtype=object),  # what the rules do not cover is typed by pandas
     "odd_numbers": np.array([1.5, 2.0, np.nan], dtype=np.float32),
     "rows_flag": [True, False, True],
     "rows_flag_gaps": [True, None, False],
@@ -144,7 +143,7 @@ def test_a_column_pandas_cannot_write_fails_as_it_did() -> None:
 def test_a_table_pickles_without_pandas_metadata_loss() -> None:
     import pickle
 
-    table = to_table({"run_id": [0, 1], "seed": [3, 4]}, {}, {}, {"who": OBJ(["UK", None], dtype=object)})
+    table = to_table({"run_id": [0, 1], "seed": [3, 4]}, {}, {}, {"who": np.array(["UK", None], dtype=object)})
     assert pickle.loads(pickle.dumps(table)).equals(table, check_metadata=True)
 
 
