@@ -1,10 +1,17 @@
-"""Arrow arrays to and from numpy through their buffers.
+"""Arrow arrays to and from numpy through their buffers, and schemas that carry the metadata pandas writes.
 
-pyarrow's own conversions (``pa.array``, ``pa.scalar``, ``Array.to_numpy``) import pandas whenever it is installed
-(0.6 s); a run and its dashboard never need it, so they build and read their arrays here.
+pyarrow's own conversions (``pa.array``, ``pa.scalar``, ``Array.to_numpy``, ``Table.from_pandas``) import pandas
+whenever it is installed (0.6 s); a run, a sweep's workers and parent and a run's dashboard never need it, so they
+build and read their arrays here, and write tables that ``pd.read_parquet`` reads as if pandas had written them.
 """
 
 from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -26,10 +33,12 @@ def numbers(values: np.ndarray, kind: pa.DataType) -> pa.Array:
     return pa.Array.from_buffers(kind, len(data), [validity, pa.py_buffer(data)], null_count=nulls)
 
 
-def booleans(mask: np.ndarray) -> pa.Array:
-    """A bool Arrow array of a numpy mask."""
+def booleans(mask: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """A bool Arrow array of a numpy mask (null where ``valid`` is False)."""
     mask = np.asarray(mask, dtype=bool)
-    return pa.Array.from_buffers(pa.bool_(), len(mask), [None, pa.py_buffer(np.packbits(mask, bitorder="little"))])
+    validity, nulls = (None, 0) if valid is None else _bitmap(np.asarray(valid, dtype=bool))
+    return pa.Array.from_buffers(pa.bool_(), len(mask), [validity, pa.py_buffer(np.packbits(mask, bitorder="little"))],
+                                 null_count=nulls)
 
 
 def strings(values: list[str | None], kind: pa.DataType = TEXT) -> pa.Array:
@@ -73,3 +82,52 @@ def objects(values: list[object]) -> np.ndarray:
 def _empty(kind: pa.DataType) -> np.ndarray:
     """An empty numpy array of the type ``to_numpy`` gives for ``kind``."""
     return np.empty(0, dtype=NUMPY.get(kind, object))
+
+
+class Stored(NamedTuple):
+    """How pandas writes a column: its Arrow type, and the pandas and numpy type names (and any extra metadata) that
+    pyarrow records for it in the ``pandas`` schema metadata."""
+
+    type: pa.DataType
+    pandas_type: str
+    numpy_type: str
+    metadata: Any = None
+
+
+@functools.cache
+def pandas_version() -> str:
+    """The installed pandas' version, from its package metadata (pandas is not imported)."""
+    return version("pandas")
+
+
+def pandas_major() -> int:
+    """The installed pandas' major version."""
+    return int(pandas_version().split(".")[0])
+
+
+def stored(dtype: str) -> Stored:
+    """How pandas writes a column of pandas dtype ``dtype``; ``object`` is an object column of None only (or none at
+    all), ``object-str`` / ``object-bool`` one of strings / yes-no values with gaps; ``str`` is the text pandas infers
+    (pandas 3: its ``str`` dtype, stored as large strings; pandas 2: an object column of strings)."""
+    if dtype == "str":
+        return Stored(TEXT, "object", "str") if pandas_major() >= 3 else stored("object-str")
+    if dtype in NAMED:
+        return NAMED[dtype]
+    kind = pa.from_numpy_dtype(np.dtype(dtype))  # a numpy number: int32, float64, ...
+    return Stored(kind, dtype, dtype)
+
+
+NAMED = {"bool": Stored(pa.bool_(), "bool", "bool"), "boolean": Stored(pa.bool_(), "bool", "boolean"),
+         "object": Stored(pa.null(), "empty", "object"), "object-str": Stored(pa.string(), "unicode", "object"),
+         "object-bool": Stored(pa.bool_(), "bool", "object")}
+
+
+def pandas_schema(columns: Sequence[tuple[str, Stored]]) -> pa.Schema:
+    """The schema, with the ``pandas`` metadata pyarrow writes for an index-free frame, of ``(name, Stored)``
+    columns: what ``DataFrame.to_parquet(index=False)`` stores, so ``pd.read_parquet`` gives the frame back."""
+    meta = [{"name": n, "field_name": n, "pandas_type": s.pandas_type, "numpy_type": s.numpy_type,
+             "metadata": s.metadata} for n, s in columns]
+    text = json.dumps({"index_columns": [], "column_indexes": [], "columns": meta, "attributes": {},
+                       "creator": {"library": "pyarrow", "version": pa.__version__},
+                       "pandas_version": pandas_version()})
+    return pa.schema([pa.field(n, s.type) for n, s in columns], metadata={b"pandas": text.encode()})

@@ -9,10 +9,8 @@ and pandas metadata (``tests/analysis/test_rounds_io.py``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.arrow import labels, numbers
+from analysis.arrow import labels, numbers, pandas_schema, stored
 from sim.output_format import CONTACT_STATES, ROUNDS_COLUMNS
 from sim.result import BatchResult
 
@@ -140,37 +138,15 @@ def _slices(part: Part) -> Iterator[tuple[int, int]]:
         yield lo, min(lo + SLICE, part.n)
 
 
-NUMBERS = {"round": (pa.int64(), "int64"), "value": (pa.float64(), "float64")}  # type, pandas/numpy type name
-
-
-def _pandas_metadata(fields: list[tuple[str, str, str]]) -> bytes:
-    """The ``pandas`` schema metadata pyarrow writes for an index-free frame, of (name, pandas type, numpy type)."""
-    columns = [{"name": n, "field_name": n, "pandas_type": p, "numpy_type": t, "metadata": None} for n, p, t in fields]
-    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns, "attributes": {},
-                       "creator": {"library": "pyarrow", "version": pa.__version__},
-                       "pandas_version": version("pandas")}).encode()
+NUMBERS = {"round": "int64", "value": "float64"}  # the number columns' dtypes
 
 
 def rounds_schema(labelled: set[str]) -> pa.Schema:
     """The schema (and pandas metadata) pandas gives the table whose parts have the label columns ``labelled``:
     strings where some part has the column, nulls elsewhere; numbers always."""
-    if int(version("pandas").split(".")[0]) >= 3:  # strings are pandas' `str` dtype, stored as large strings
-        text, text_names = pa.large_string(), ("object", "str")
-    else:
-        text, text_names = pa.string(), ("unicode", "object")
-    fields, names = [], []
-    for name in ROUNDS_COLUMNS:
-        if name in NUMBERS:
-            kind, numpy_type = NUMBERS[name]
-            fields.append(pa.field(name, kind))
-            names.append((name, numpy_type, numpy_type))
-        elif name == "series" or name in labelled:
-            fields.append(pa.field(name, text))
-            names.append((name, *text_names))
-        else:
-            fields.append(pa.field(name, pa.null()))
-            names.append((name, "empty", "object"))
-    return pa.schema(fields, metadata={b"pandas": _pandas_metadata(names)})
+    text = {"series", *labelled}
+    return pandas_schema([(name, stored(NUMBERS.get(name, "str" if name in text else "object")))
+                          for name in ROUNDS_COLUMNS])
 
 
 def write_rounds_parquet(path: Path, res: BatchResult, run: int) -> None:

@@ -81,7 +81,7 @@ class _Runner:
             result = run_task(Task(lo // batch, ((self.path, self.text),), None, specs, vary_kinds=kinds))
             if result.failures:
                 raise ValueError(f"dipsim run failed: {result.failures[0]['error']} at {result.failures[0]['params']}")
-            frame = result.frame.set_index("run_id")
+            frame = result.table.to_pandas().set_index("run_id")
             rows += [{identifier(o): _float(frame.at[s.run_id, o]) for o in self.outcomes} for s in specs]
         return rows
 

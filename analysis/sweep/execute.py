@@ -122,7 +122,7 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     try:
         with _sigterm_as_interrupt():
             for res in backend.results(plan.task(b, runner) for b in pending):
-                write_part(out, res.index, res.frame, res.failures, res.rounds)
+                write_part(out, res.index, res.table, res.failures, res.rounds)
                 if res.failures:
                     with failures_log.open("a") as f:
                         f.writelines(json.dumps(r, default=str) + "\n" for r in res.failures)

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing import forkserver
 
-# imported once by the server, inherited by every worker (quiet_start first: its hook covers the rest's start-up)
-PRELOAD = ["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine", "analysis.sweep.worker_warmup", "pandas"]
+# imported once by the server, inherited by every worker (quiet_start first: its hook covers the rest's start-up);
+# not pandas: a worker builds its table in Arrow (only --keep-rounds and the dashboard's worker import it, lazily)
+PRELOAD = ["analysis.sweep.quiet_start", "analysis.sweep.tasks", "sim.engine", "analysis.sweep.worker_warmup"]
 
 
 @contextmanager

@@ -21,7 +21,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.sweep.table import column_types, conform
+from analysis.arrow import to_numpy
+from analysis.sweep.table import column_types, conform, runs_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +56,7 @@ def versions() -> dict[str, str | None]:
         "dipsim": _version("dipsim") or sim.__version__,
         "numpy": np.__version__,
         "mesa": _version("mesa"),
-        "pandas": _version("pandas"),  # not imported here: a sweep's parent imports pandas once results come
+        "pandas": _version("pandas"),  # not imported: a sweep's parent and workers write their tables without it
     }
 
 
@@ -74,24 +75,29 @@ def part_path(out: Path, index: int) -> Path:
     return out / PARTS / f"part-{index:05d}.parquet"
 
 
-def write_part(out: Path, index: int, frame: pd.DataFrame, failures: Sequence[dict[str, Any]],
-               rounds: pd.DataFrame | None = None) -> None:
-    """Write a finished batch: per-round series and failures first, then the part (which marks it done)."""
+def _write_table(path: Path, table: pa.Table) -> None:
+    """Write a table to Parquet atomically (temp file, then rename), as ``DataFrame.to_parquet`` writes it."""
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="snappy")
+    os.replace(tmp, path)
+
+
+def write_part(out: Path, index: int, table: pa.Table, failures: Sequence[dict[str, Any]],
+               rounds: pa.Table | None = None) -> None:
+    """Write a finished batch: per-round series and failures first, then the part (which marks it done).
+    The tables come from the worker typed and described as pandas writes them (``table.to_table``): written as is."""
     target = part_path(out, index)
     target.parent.mkdir(parents=True, exist_ok=True)
     if rounds is not None:
         series = out / ROUNDS / target.name
         series.parent.mkdir(exist_ok=True)
-        rounds.to_parquet(series.with_name(series.name + ".tmp"), index=False)
-        os.replace(series.with_name(series.name + ".tmp"), series)
+        _write_table(series, rounds)
     fail_path = target.with_suffix(".failures.jsonl")
     if failures:
         tmp = fail_path.with_name(fail_path.name + ".tmp")
         tmp.write_text("".join(json.dumps(f, default=str) + "\n" for f in failures))
         os.replace(tmp, fail_path)
-    tmp = target.with_name(target.name + ".tmp")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, target)
+    _write_table(target, table)
 
 
 def done_parts(out: Path) -> dict[int, tuple[int, int]]:
@@ -115,10 +121,9 @@ def read_failures(out: Path) -> list[dict[str, Any]]:
 ROW_GROUP = 65_536  # rows of runs.parquet written at a time (the parts are read one by one)
 
 
-def _empty(head: Sequence[str]) -> pd.DataFrame:
-    import pandas as pd
-
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("run_id", "seed") else object) for c in head})
+def _empty(head: Sequence[str]) -> pa.Table:
+    """The runs table of a sweep with no finished run: its id columns, no rows."""
+    return runs_schema({c: "int64" if c in ("run_id", "seed") else "object" for c in head}).empty_table()
 
 
 def _parts(out: Path) -> list[Path]:
@@ -132,7 +137,7 @@ def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
 
     paths = _parts(out)
     if not paths:
-        return _empty(head)
+        return _empty(head).to_pandas()
     types = column_types(paths)
     table = pd.concat([conform(pd.read_parquet(p), types) for p in paths], ignore_index=True)
     return table.sort_values("run_id", kind="stable").reset_index(drop=True)
@@ -141,21 +146,17 @@ def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
 def write_runs(out: Path, head: Sequence[str]) -> int:
     """Stream the parts into ``runs.parquet`` (atomically) one part at a time, so memory stays flat however many
     runs the sweep has; the same table ``combine`` builds. Returns the rows written."""
-    import pandas as pd
-
     paths, tmp = _parts(out), out / "runs.parquet.tmp"
     if not paths:
-        _empty(head).to_parquet(tmp, index=False)
-        os.replace(tmp, out / "runs.parquet")
+        _write_table(out / "runs.parquet", _empty(head))
         return 0
     types = column_types(paths)
-    schema = pa.Schema.from_pandas(pd.DataFrame({c: pd.Series(dtype=t) for c, t in types.items()}),
-                                   preserve_index=False)
+    schema = runs_schema(types)
     rows, last, pending = 0, -1, []
     with pq.ParquetWriter(tmp, schema) as writer:
         for i, path in enumerate(paths):
             table = as_typed(path, schema, types)
-            ids = table.column("run_id").to_numpy()
+            ids = to_numpy(table.column("run_id"))
             if (np.diff(ids) < 0).any() or int(ids[0]) <= last:
                 raise ValueError(f"{path}: runs out of order (each part must follow the one before)")
             last = int(ids[-1])
@@ -178,7 +179,7 @@ def _widens(have: pa.DataType, want: pa.DataType) -> bool:
 def as_typed(path: Path, schema: pa.Schema, types: dict[str, str]) -> pa.Table:
     """A part as a table of runs.parquet's ``schema``, cast in Arrow where that is plain (the usual case: every
     part already has the schema); else through pandas (``conform``), as before."""
-    table = pq.read_table(path)
+    table = pq.ParquetFile(path).read()  # not pq.read_table: its dataset module imports pandas
     columns = []
     for want in schema:
         at = table.schema.get_field_index(want.name)

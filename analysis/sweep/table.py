@@ -1,12 +1,14 @@
 """Typed tables of a sweep: one batch's rows built from its columns, and the column types across all batches.
 
-A worker builds its batch's table (``to_frame``) from the engine's typed outcome arrays (or a run function's
-Python values, typed here); ``column_types`` then fixes each column's type over every part from the parts'
-metadata, so ``runs.parquet`` never depends on how the runs were batched.
+A worker builds its batch's table (``to_table``) from the engine's typed outcome arrays (or a run function's
+Python values, typed here) as an Arrow table, typed and described as pandas would type and write it, but without
+pandas; ``column_types`` then fixes each column's type over every part from the parts' metadata, so
+``runs.parquet`` (``runs_schema``) never depends on how the runs were batched.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from numbers import Integral, Real
 from pathlib import Path
@@ -16,48 +18,105 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.arrow import Stored, booleans, numbers, pandas_schema, stored, strings
 from sim.result import is_optional_round
 
 if TYPE_CHECKING:
     import pandas as pd
 
 Columns = dict[str, "np.ndarray | list[Any]"]  # outcome columns: typed arrays, or lists of Python values
+Typed = tuple[pa.Array, Stored]  # a column as pandas writes it: its values and how pandas describes them
 
 
 def _is_bool(v: Any) -> bool:
     return isinstance(v, (bool, np.bool_))
 
 
-def _outcome_column(key: str, values: np.ndarray | list[Any]) -> pd.Series:
-    """Type one outcome column: a typed array as it is; Python values as bool, int64, or float64 (NaN for None,
-    and for optional rounds)."""
-    import pandas as pd  # here, not at import: planning a sweep needs no pandas
+def _int64s(values: Sequence[Any]) -> Typed:
+    """Whole numbers as int64 (a None among them is an error, as it was for pandas)."""
+    return numbers(np.array(values, dtype=np.int64), pa.int64()), stored("int64")
 
+
+def _float64s(values: Sequence[Any]) -> Typed:
+    """Numbers as float64, None (and NaN) as null."""
+    return numbers(np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64),
+                   pa.float64()), stored("float64")
+
+
+def _bools(values: Sequence[Any], gaps: str) -> Typed:
+    """Yes/no values; where some are None, nulls in a column of dtype ``gaps`` (``boolean`` or ``object``)."""
+    valid = np.array([v is not None for v in values], dtype=bool)
+    mask = np.array([bool(v) for v in values], dtype=bool)
+    return (booleans(mask), stored("bool")) if valid.all() else (booleans(mask, valid), stored(gaps))
+
+
+def _via_pandas(name: str, values: np.ndarray | list[Any], dtype: Any) -> Typed:
+    """A column of values the rules here do not cover (e.g. a run function's mixed objects), as pandas writes
+    ``pd.Series(values, dtype=dtype)``: pandas is imported for it, and only for it."""
+    import pandas as pd
+
+    table = pa.Table.from_pandas(pd.DataFrame({name: pd.Series(values, dtype=dtype, copy=False)}),
+                                 preserve_index=False)
+    meta = json.loads(table.schema.metadata[b"pandas"])["columns"][0]
+    return table.column(0).combine_chunks(), Stored(table.schema.field(0).type, meta["pandas_type"],
+                                                    meta["numpy_type"], meta["metadata"])
+
+
+def _objects(name: str, values: list[Any]) -> Typed:
+    """An object column as pyarrow infers it: nulls (all None), text or yes/no values (with gaps)."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return pa.nulls(len(values)), stored("object")
+    if all(isinstance(v, str) for v in present):
+        return strings(values, pa.string()), stored("object-str")
+    if all(_is_bool(v) for v in present):
+        return _bools(values, "object-bool")
+    return _via_pandas(name, values, object)
+
+
+def _array_column(key: str, values: np.ndarray) -> Typed:
+    """A typed outcome array as pandas holds it: bool, a number, or text (which pandas 3 infers as its ``str``)."""
+    if values.dtype == np.bool_:
+        return booleans(values), stored("bool")
+    if values.dtype.name in ("int32", "int64", "float64"):
+        kind = stored(values.dtype.name)
+        return numbers(values, kind.type), kind
+    if values.dtype == object:
+        items = values.tolist()
+        if all(v is None for v in items):
+            return pa.nulls(len(items)), stored("object")
+        if all(v is None or isinstance(v, str) for v in items):
+            text = stored("str")
+            return strings(items, text.type), text
+    return _via_pandas(key, values, None)
+
+
+def _outcome_column(key: str, values: np.ndarray | list[Any]) -> Typed:
+    """Type one outcome column: a typed array as it is; Python values as bool (nullable ``boolean`` with gaps),
+    int64, or float64 (null for None, and for optional rounds), else as objects."""
     if isinstance(values, np.ndarray):
-        return pd.Series(values, copy=False)
+        return _array_column(key, values)
     present = [v for v in values if v is not None]
     optional = is_optional_round(key)
     if present and all(_is_bool(v) for v in present):
-        return pd.Series(values, dtype=bool if len(present) == len(values) else "boolean")
+        return _bools(values, "boolean")
     complete = len(present) == len(values)
     if complete and not optional and all(isinstance(v, Integral) and not _is_bool(v) for v in present):
-        return pd.Series(values, dtype="int64")
+        return _int64s(values)
     if all(isinstance(v, Real) for v in present):
-        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
-    return pd.Series(values, dtype=object)
+        return _float64s(values)
+    return _objects(key, values)
 
 
-def _vary_column(kind: str, values: list[Any]) -> pd.Series:
+def _vary_column(path: str, kind: str, values: list[Any]) -> Typed:
     """Type one varied-path column by its design-wide kind (see ``designs.column_kind``)."""
-    import pandas as pd
-
     if kind == "bool":
-        return pd.Series(values, dtype=object if any(v is None for v in values) else bool)
+        return _objects(path, values) if any(v is None for v in values) else _bools(values, "bool")
     if kind == "int":
-        return pd.Series(values, dtype="int64")
+        return _int64s(values)
     if kind == "float":
-        return pd.Series([np.nan if v is None else float(v) for v in values], dtype="float64")
-    return pd.Series([None if v is None else str(v) for v in values], dtype=object)
+        return _float64s(values)
+    return _objects(path, [None if v is None else str(v) for v in values])
 
 
 def merge_columns(parts: Sequence[tuple[Sequence[int], Columns]]) -> Columns:
@@ -90,23 +149,24 @@ def _as_list(values: np.ndarray | list[Any]) -> list[Any]:
     return values.tolist()
 
 
-def to_frame(ids: dict[str, list[Any]], points: dict[str, list[Any]], vary_kinds: dict[str, str],
-             outcomes: Columns) -> pd.DataFrame:
-    """One batch as a typed table: run_id, seed, [scenario], varied paths (typed by ``vary_kinds``), outcomes."""
-    import pandas as pd
+def table_of(columns: dict[str, Typed]) -> pa.Table:
+    """Typed columns as one Arrow table, with the pandas metadata ``DataFrame.to_parquet`` would write."""
+    schema = pandas_schema([(name, kind) for name, (_, kind) in columns.items()])
+    return pa.Table.from_arrays([array for array, _ in columns.values()], schema=schema)
 
-    cols: dict[str, pd.Series] = {
-        "run_id": pd.Series(ids["run_id"], dtype="int64"),
-        "seed": pd.Series(ids["seed"], dtype="int64"),
-    }
+
+def to_table(ids: dict[str, list[Any]], points: dict[str, list[Any]], vary_kinds: dict[str, str],
+             outcomes: Columns) -> pa.Table:
+    """One batch as a typed table: run_id, seed, [scenario], varied paths (typed by ``vary_kinds``), outcomes."""
+    cols: dict[str, Typed] = {"run_id": _int64s(ids["run_id"]), "seed": _int64s(ids["seed"])}
     if "scenario" in ids:
-        cols["scenario"] = pd.Series(ids["scenario"], dtype=object)
+        cols["scenario"] = _objects("scenario", ids["scenario"])
     for path, kind in vary_kinds.items():
-        cols[path] = _vary_column(kind, points[path])
+        cols[path] = _vary_column(path, kind, points[path])
     for key, values in outcomes.items():
         if key not in cols:
             cols[key] = _outcome_column(key, values)
-    return pd.DataFrame(cols)
+    return table_of(cols)
 
 
 def _kind(field: pa.Field) -> str | None:
@@ -128,7 +188,7 @@ def _nulls(path: Path, meta: pq.FileMetaData, j: int, name: str) -> int:
     stats = [meta.row_group(g).column(j).statistics for g in range(meta.num_row_groups)]
     if all(st is not None and st.has_null_count for st in stats):
         return sum(st.null_count for st in stats)
-    return pq.read_table(path, columns=[name]).column(0).null_count
+    return pq.ParquetFile(path).read(columns=[name]).column(0).null_count
 
 
 def column_types(paths: Sequence[Path]) -> dict[str, str]:
@@ -165,6 +225,12 @@ def _dtype(kinds: set[str], gaps: bool) -> str:
     if kinds <= {"int", "float"}:
         return "float64"
     return "str"  # names, or mixed kinds
+
+
+def runs_schema(types: dict[str, str]) -> pa.Schema:
+    """The schema of runs.parquet (or of any frame) whose columns have the pandas dtypes ``types``, with the pandas
+    metadata ``DataFrame.to_parquet`` writes."""
+    return pandas_schema([(name, stored(dtype)) for name, dtype in types.items()])
 
 
 def conform(frame: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:

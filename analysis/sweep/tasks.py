@@ -3,7 +3,7 @@
 A batch may mix design points; runs are grouped by the engine's structure key and each group advances
 in one engine call. A group that raises is retried run by run, so one bad run never sinks its batch.
 Outcomes travel as columns (the engine's typed arrays), and the batch's table is built here, in the
-worker, so the parent only writes it.
+worker, as an Arrow table (pickled as its buffers), so the parent only writes it, and neither needs pandas.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
 from pydantic import ValidationError
 
-from analysis.sweep.table import Columns, merge_columns, to_frame
+from analysis.sweep.table import Columns, merge_columns, to_table
 from sim.compose import compose_text
 from sim.errors import YamlPath
 from sim.loader import load_scenario_text
@@ -95,15 +96,15 @@ class TaskResult:
     """What a worker sends back: the typed table of its finished runs (by run_id), one record per failed run."""
 
     index: int
-    frame: pd.DataFrame
+    table: pa.Table  # the part's rows, typed and described as pandas writes them (``analysis.sweep.table.to_table``)
     failures: list[dict[str, Any]]
     seconds: float
-    rounds: pd.DataFrame | None = None  # --keep-rounds: per-round series of the finished runs, with run_id
+    rounds: pa.Table | None = None  # --keep-rounds: per-round series of the finished runs, with run_id
 
     @property
     def done(self) -> int:
         """Runs finished."""
-        return len(self.frame)
+        return self.table.num_rows
 
 
 @functools.lru_cache(maxsize=8)
@@ -182,13 +183,13 @@ def _failure(task: Task, run: RunSpec, e: BaseException) -> dict[str, Any]:
     return record
 
 
-def _frame(task: Task, done: Sequence[RunSpec], outcomes: Columns) -> pd.DataFrame:
+def _table(task: Task, done: Sequence[RunSpec], outcomes: Columns) -> pa.Table:
     """The runs.parquet rows of the finished runs: ids, seed, [scenario], varied paths, outcomes."""
     ids: dict[str, list[Any]] = {"run_id": [r.run_id for r in done], "seed": [r.seed for r in done]}
     if task.labels is not None:
         ids["scenario"] = [task.labels[r.base] for r in done]
     points = {path: [r.point.get(path) for r in done] for path, _ in task.vary_kinds}
-    return to_frame(ids, points, dict(task.vary_kinds), outcomes)
+    return to_table(ids, points, dict(task.vary_kinds), outcomes)
 
 
 def run_task(task: Task) -> TaskResult:
@@ -227,15 +228,19 @@ def run_task(task: Task) -> TaskResult:
                     failures.append(_failure(task, run, e))
     finished = {i for ids, _ in outcomes for i in ids}
     done = [run for run in task.runs if run.run_id in finished]
-    frame = _frame(task, done, merge_columns(outcomes))
-    table = None
-    if task.keep_rounds and done:
-        import pandas as pd
-
-        table = pd.concat([rounds[r.run_id].assign(run_id=r.run_id) for r in done], ignore_index=True)
-        table = table[["run_id", *[c for c in table.columns if c != "run_id"]]]
+    table = _table(task, done, merge_columns(outcomes))
+    series = _rounds(done, rounds) if task.keep_rounds and done else None
     failures.sort(key=lambda f: f["run_id"])
-    return TaskResult(task.index, frame, failures, time.perf_counter() - start, table)
+    return TaskResult(task.index, table, failures, time.perf_counter() - start, series)
+
+
+def _rounds(done: Sequence[RunSpec], rounds: dict[int, pd.DataFrame]) -> pa.Table:
+    """The per-round tables of the finished runs as one, run_id first, as ``to_parquet(index=False)`` stores it."""
+    import pandas as pd  # --keep-rounds only: the per-round tables are DataFrames
+
+    table = pd.concat([rounds[r.run_id].assign(run_id=r.run_id) for r in done], ignore_index=True)
+    table = table[["run_id", *[c for c in table.columns if c != "run_id"]]]
+    return pa.Table.from_pandas(table, preserve_index=False)
 
 
 def _simulate(task: Task, runs: Sequence[RunSpec], scenarios: Sequence[Scenario],
