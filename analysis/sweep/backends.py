@@ -7,6 +7,7 @@ what finished and cancels the rest).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -35,6 +36,16 @@ def _start_worker() -> None:
     """Worker initializer: leave Ctrl-C to the parent, and leave with it (``exit_with_parent``)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=exit_with_parent, daemon=True, name="exit-with-parent").start()
+
+
+SIDE_NICE = 10  # the side process yields the cores to the workers: it warms up while they run, on what they leave
+
+
+def _start_side() -> None:
+    """Initializer of the local side process: a worker's, at a lower priority (``SIDE_NICE``)."""
+    _start_worker()
+    with contextlib.suppress(OSError):
+        os.nice(SIDE_NICE)
 
 
 def exit_with_parent() -> None:
@@ -66,11 +77,11 @@ class Backend:
         return f"{self.workers} worker{'s' if self.workers != 1 else ''} ({self.name})"
 
     idle_jobs: tuple[Callable[[], object], ...] = ()
-    warming: tuple[Any, ...] = ()  # futures of the idle jobs (dask cancels a future nobody holds)
+    warming: tuple[Any, ...] = ()  # futures of the warm-up jobs (dask cancels a future nobody holds)
 
-    def when_idle(self, job: Callable[[], object]) -> None:
-        """Run ``job`` in each worker once the last batch has been handed out (to warm workers for ``side``);
-        nothing on backends without local workers."""
+    def warm_side(self, job: Callable[[], object]) -> None:
+        """Run ``job`` ahead of the ``side`` jobs, where they will run, to warm it up: in each worker once the last
+        batch has been handed out (a dask LocalCluster); nothing on backends without local workers."""
         self.idle_jobs = (*self.idle_jobs, job)
 
     def side(self, job: Callable[..., Any], *args: Any) -> Any:
@@ -79,7 +90,7 @@ class Backend:
         return None
 
     def _idle(self) -> None:
-        """Queue the idle jobs (once per worker) behind the last batches: they run as workers run out of work."""
+        """Queue the warm-up jobs (once per worker) behind the last batches: they run as workers run out of work."""
         self.warming = tuple(self.side(job) for job in self.idle_jobs for _ in range(self.workers))
         self.idle_jobs = ()
 
@@ -113,16 +124,29 @@ class SerialBackend(Backend):
 
 
 class LocalBackend(Backend):
-    """A ``ProcessPoolExecutor`` of ``workers`` processes (forkserver/spawn: no inherited threads or locks)."""
+    """A ``ProcessPoolExecutor`` of ``workers`` processes (forkserver/spawn: no inherited threads or locks), and
+    one side process, started by the first ``warm_side`` or ``side``, that runs the side jobs (the dashboard) at a
+    lower priority: it imports what they need while the workers run, and draws the page as soon as the table is
+    written, whichever worker finishes last."""
 
     name = "local"
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context(), initializer=_start_worker)
+        self.side_pool: ProcessPoolExecutor | None = None
+
+    def _side_pool(self) -> ProcessPoolExecutor:
+        if self.side_pool is None:
+            self.side_pool = ProcessPoolExecutor(max_workers=1, mp_context=context(), initializer=_start_side)
+        return self.side_pool
+
+    def warm_side(self, job: Callable[[], object]) -> None:
+        """Start the side process now and run ``job`` in it (while the workers run the batches)."""
+        self.warming = (*self.warming, self._side_pool().submit(job))
 
     def side(self, job: Callable[..., Any], *args: Any) -> Future[Any]:
-        return self.pool.submit(job, *args)
+        return self._side_pool().submit(job, *args)
 
     def results(self, tasks: Iterable[Task]) -> Iterator[TaskResult]:
         queue = iter(tasks)
@@ -144,18 +168,24 @@ class LocalBackend(Backend):
                     self._idle()
                 yield fut.result()
 
+    def _pools(self) -> list[ProcessPoolExecutor]:
+        return [self.pool] + ([self.side_pool] if self.side_pool is not None else [])
+
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in self._pools():
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def abort(self) -> None:
-        processes = list((getattr(self.pool, "_processes", None) or {}).values())  # no public API before 3.14
+        processes = [p for pool in self._pools()  # no public API before 3.14
+                     for p in (getattr(pool, "_processes", None) or {}).values()]
         # and a worker whose start a Ctrl-C cut short (started, not yet registered: it would wait forever at exit)
         processes += [p for p in multiprocessing.active_children() if p not in processes]
         for proc in processes:  # first: a worker still starting reads the pool's queues, which shutdown drops
             proc.terminate()
         for proc in processes:
             proc.join(timeout=5)
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        for pool in self._pools():
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 PRE_SPAWN = "distributed.nanny.pre-spawn-environ"  # environment dask's nanny sets in every worker it starts

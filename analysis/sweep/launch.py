@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from functools import partial
 from pathlib import Path
 
 from analysis.outdir import prepare_out
@@ -62,7 +61,7 @@ def launch(plan: Plan, out: Path, request: Request, *, new: bool, runner: object
             print(f"running on {backend.describe()}" + (" (a short sweep; --workers N for a pool)" if small else "")
                   + capped, flush=True)
             if request.dashboard:
-                backend.when_idle(partial(warm_dashboard, out))  # as workers run out of batches
+                backend.warm_side(warm_dashboard)  # beside the workers, so the page is drawn at once
             summary = execute(plan, out, backend, runner, progress=request.progress)
             print(summary.line())
             if summary.interrupted:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import scenarios
-from analysis.sweep.backends import DaskBackend, LocalBackend, SerialBackend, make_backend
+from analysis.sweep.backends import SIDE_NICE, DaskBackend, LocalBackend, SerialBackend, make_backend
 from analysis.sweep.designs import parse_vary
 from analysis.sweep.execute import execute, start
 from analysis.sweep.plan import Plan, read_source, sweep_plan
@@ -111,28 +111,53 @@ def _mark(path: Path) -> None:
         f.write("idle\n")
 
 
-def test_idle_jobs_follow_the_last_batch_and_side_jobs_run_in_a_worker(tmp_path: Path) -> None:
-    """`when_idle` jobs run once per worker after every batch has been handed out; `side` runs a job in a worker
-    (a future). Without a pool neither runs: the caller does the work itself."""
+def _nice() -> tuple[int, int]:
+    import os
+
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
+
+
+def test_the_side_process_warms_at_once_and_runs_side_jobs_beside_the_workers(tmp_path: Path) -> None:
+    """A local pool's `warm_side` job runs at once, in one side process of lower priority than the workers; `side`
+    jobs (the dashboard) run there too, whichever worker finishes last. Without a pool neither runs: the caller does
+    the work itself."""
     import os
     from functools import partial
 
-    marks = tmp_path / "idle.txt"
+    marks = tmp_path / "warm.txt"
     plan = _plan(3)
     out = tmp_path / "s"
     start(plan, out)
     with LocalBackend(2) as backend:
-        backend.when_idle(partial(_mark, marks))
-        tasks = [plan.task(b) for b in range(plan.n_batches)]
-        assert not marks.exists()
-        results = list(backend.results(tasks))
-        side = backend.side(_pid)
-        assert side is not None and side.result() != os.getpid()
-    assert len(results) == plan.n_batches and marks.read_text().splitlines() == ["idle", "idle"]
+        backend.warm_side(partial(_mark, marks))
+        for fut in backend.warming:
+            fut.result()  # before any batch
+        assert marks.read_text().splitlines() == ["idle"]
+        results = list(backend.results([plan.task(b) for b in range(plan.n_batches)]))
+        side_pid, side_nice = backend.side(_nice).result()
+        workers = {pid: nice for pid, nice in (backend.pool.submit(_nice).result() for _ in range(4))}
+    assert len(results) == plan.n_batches and marks.read_text().splitlines() == ["idle"]
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    assert side_pid != os.getpid() and side_pid not in workers
+    assert set(workers.values()) == {here} and side_nice == min(19, here + SIDE_NICE)
     serial = SerialBackend()
-    serial.when_idle(partial(_mark, tmp_path / "never.txt"))
+    serial.warm_side(partial(_mark, tmp_path / "never.txt"))
     list(serial.results([plan.task(0)]))
     assert serial.side(_pid) is None and not (tmp_path / "never.txt").exists()
+
+
+def test_abort_stops_the_side_process_too(tmp_path: Path) -> None:
+    """Ctrl-C (``abort``) ends the side process as well as the workers, even mid-job."""
+    import time
+
+    backend = LocalBackend(2)
+    pid, _ = backend.side(_nice).result()
+    backend.side(time.sleep, 30)
+    backend.abort()
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
 
 
 def _trim() -> str | None:
@@ -154,7 +179,7 @@ def test_a_local_dask_cluster_runs_idle_and_side_jobs_a_remote_one_does_not(tmp_
     marks = tmp_path / "idle.txt"
     plan = _plan(6)
     with DaskBackend(1) as backend:
-        backend.when_idle(partial(_mark, marks))
+        backend.warm_side(partial(_mark, marks))
         assert len(list(backend.results(plan.task(b) for b in range(plan.n_batches)))) == plan.n_batches
         side = backend.side(_pid)
         assert side is not None and side.result() != os.getpid()
@@ -173,10 +198,11 @@ ORPHAN = """
 import os, sys, time
 from analysis.sweep.backends import LocalBackend
 backend = LocalBackend(1)
-busy = backend.side(time.sleep, 120)  # a worker busy for two minutes: it reads no queue, so no EOF tells it
-while not backend.pool._processes:
+busy = backend.pool.submit(time.sleep, 120)  # a worker busy for two minutes: it reads no queue, so no EOF tells it
+drawing = backend.side(time.sleep, 120)  # and the side process (the dashboard's)
+while not backend.pool._processes or not backend.side_pool._processes:
     time.sleep(0.01)
-print(*backend.pool._processes, flush=True)
+print(*backend.pool._processes, *backend.side_pool._processes, flush=True)
 os._exit(0)  # the parent vanishes without shutting its pool down (as after a Ctrl-C that cut a start short)
 """
 
@@ -198,8 +224,9 @@ def test_a_local_worker_leaves_soon_after_its_parent(tmp_path: Path) -> None:
 
     root = Path(__file__).resolve().parents[3]
     out = subprocess.run([sys.executable, "-c", ORPHAN], cwd=root, capture_output=True, text=True, timeout=30)
-    (pid,) = map(int, out.stdout.split())
+    pids = list(map(int, out.stdout.split()))
+    assert len(pids) == 2  # a worker and the side process
     deadline = time.monotonic() + 10
-    while _alive(pid) and time.monotonic() < deadline:
+    while any(map(_alive, pids)) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(pid), f"worker {pid} still running 10 s after its parent exited"
+    assert not any(map(_alive, pids)), f"of {pids}, {[p for p in pids if _alive(p)]} still run 10 s after the parent"
