@@ -117,10 +117,10 @@ def _nice() -> tuple[int, int]:
     return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0)
 
 
-def test_the_side_process_warms_at_once_and_runs_side_jobs_beside_the_workers(tmp_path: Path) -> None:
-    """A local pool's `warm_side` job runs at once, in one side process of lower priority than the workers; `side`
-    jobs (the dashboard) run there too, whichever worker finishes last. Without a pool neither runs: the caller does
-    the work itself."""
+def test_the_side_process_warms_after_the_last_batch_and_runs_side_jobs_beside_the_workers(tmp_path: Path) -> None:
+    """A local pool's `warm_side` job runs once every batch has been handed out, once, in one side process of lower
+    priority than the workers; `side` jobs (the dashboard) run there too. Without a pool neither runs: the caller
+    does the work itself."""
     import os
     from functools import partial
 
@@ -130,10 +130,10 @@ def test_the_side_process_warms_at_once_and_runs_side_jobs_beside_the_workers(tm
     start(plan, out)
     with LocalBackend(2) as backend:
         backend.warm_side(partial(_mark, marks))
-        for fut in backend.warming:
-            fut.result()  # before any batch
-        assert marks.read_text().splitlines() == ["idle"]
+        assert backend.side_pool is None and not backend.warming  # nothing before the batches
         results = list(backend.results([plan.task(b) for b in range(plan.n_batches)]))
+        for fut in backend.warming:
+            fut.result()
         side_pid, side_nice = backend.side(_nice).result()
         workers = {pid: nice for pid, nice in (backend.pool.submit(_nice).result() for _ in range(4))}
     assert len(results) == plan.n_batches and marks.read_text().splitlines() == ["idle"]
