@@ -59,8 +59,8 @@ def compose_text(text: str, filename: str = "<string>") -> Composed:
 
 
 def composed_data(text: str, filename: str = "<string>") -> dict[str, Any]:
-    """A fresh copy of ``compose_text(text, filename).data``, parsed once per process (a plan and its probes read the
-    same scenario text many times; unpickling the parsed data is ~50x faster than parsing it again)."""
+    """A fresh copy of ``compose_text(text, filename).data``, parsed once per process (a plan, its probes and a
+    worker's design points read the same scenario text many times; unpickling is ~50x faster than parsing)."""
     return pickle.loads(_pickled_data(text, filename))
 
 

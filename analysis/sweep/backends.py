@@ -38,7 +38,7 @@ def _start_worker() -> None:
     threading.Thread(target=exit_with_parent, daemon=True, name="exit-with-parent").start()
 
 
-SIDE_NICE = 10  # the side process yields the cores to the workers: it warms up while they run, on what they leave
+SIDE_NICE = 10  # the side process yields the cores to the last batches and the parent: it warms up on what they leave
 
 
 def _start_side() -> None:

@@ -8,7 +8,6 @@ worker, as an Arrow table (pickled as its buffers), so the parent only writes it
 
 from __future__ import annotations
 
-import functools
 import json
 import pickle
 import time
@@ -22,7 +21,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from analysis.sweep.table import Columns, merge_columns, to_table
-from sim.compose import compose_text
+from sim.compose import composed_data
 from sim.errors import YamlPath
 from sim.loader import load_scenario_text
 from sim.paths import PathError, resolve_path, set_path
@@ -107,13 +106,6 @@ class TaskResult:
         return self.table.num_rows
 
 
-@functools.lru_cache(maxsize=8)
-def _pickled(filename: str, text: str) -> bytes:
-    """The parsed YAML data of a scenario text (its `extends:` merged), pickled (parsed once per process;
-    unpickling copies fast)."""
-    return pickle.dumps(compose_text(text, filename).data)
-
-
 def override(path: str, value: Any) -> str:
     """A design value as a `--set PATH=VALUE` string (JSON is YAML, and exact for floats)."""
     return f"{path}={json.dumps(value)}"
@@ -127,7 +119,7 @@ def _prepared(filename: str, text: str, point: dict[str, Any]) -> tuple[bytes, t
     path (cached per path set): then a point is set by plain indexing instead of a schema walk per value."""
     key = (filename, text, tuple(point))
     if key not in _PREPARED:
-        data = pickle.loads(_pickled(filename, text))
+        data = composed_data(text, filename)
         for path, value in point.items():
             set_path(data, path, value)
         if len(_PREPARED) > 64:
@@ -147,7 +139,7 @@ def _set_point(filename: str, text: str, point: dict[str, Any]) -> dict[str, Any
                 node = node[k]
             node[keys[-1]] = value
     except (KeyError, IndexError, TypeError):  # a value that replaced another path's container: the slow way
-        data = pickle.loads(_pickled(filename, text))
+        data = composed_data(text, filename)
         for path, value in point.items():
             set_path(data, path, value)
     return data

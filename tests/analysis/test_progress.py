@@ -42,3 +42,15 @@ def test_plain_lines_are_spaced_in_time() -> None:
     for _ in range(1000):
         p.update()
     assert log.getvalue() == ""  # nothing before `every` seconds have passed
+
+
+def test_no_progress_counts_silently_without_tqdm() -> None:
+    """`--no-progress` gets a counter that writes nothing, and tqdm is never imported for it."""
+    import subprocess
+    import sys
+
+    probe = ("import io, sys; from analysis.progress import bar; s = io.StringIO(); "
+             "b = bar(10, enabled=False, stream=s); b.update(4); b.set_postfix(failed=0); b.close(); "
+             "print(b.n, repr(s.getvalue()), 'tqdm' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True).stdout.split()
+    assert out == ["4", "''", "False"]
