@@ -1,9 +1,9 @@
 """Run a plan: batches to a backend, each finished batch saved at once, resumable after Ctrl-C or a kill.
 
 ``execute`` is shared by ``dipsim sweep`` and ``dipsim compare``. The directory is always consistent:
-a part exists only for a complete batch, the manifest is replaced atomically after every batch, and
-``runs.parquet`` is rebuilt from the parts, sorted by run_id, so it never depends on finishing order,
-worker count, batch size or backend.
+a part exists only for a complete batch, the manifest is replaced atomically at most once a second, and
+``runs.parquet`` holds the parts in run_id order (written while a new sweep's batches arrive, else rebuilt from the
+parts), so it never depends on finishing order, worker count, batch size or backend.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from analysis.progress import Summary, bar
 from analysis.sweep.backends import Backend
 from analysis.sweep.io import (
+    RunsStream,
     done_parts,
     finish_files,
     now,
@@ -119,10 +120,13 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     session = 0
     interrupted = False
     pbar = bar(plan.total, ok + failed, enabled=progress)
+    stream = RunsStream(out, plan.n_batches) if not done else None  # a resumed sweep rebuilds it from its parts
     try:
         with _sigterm_as_interrupt():
             for res in backend.results(plan.task(b, runner) for b in pending):
                 write_part(out, res.index, res.table, res.failures, res.rounds)
+                if stream is not None:
+                    stream.add(res.index, res.table)
                 if res.failures:
                     with failures_log.open("a") as f:
                         f.writelines(json.dumps(r, default=str) + "\n" for r in res.failures)
@@ -137,6 +141,8 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     except BaseException:
         backend.abort()
         save("interrupted")
+        if stream is not None:
+            stream.give_up()
         raise
     finally:
         pbar.close()
@@ -144,8 +150,10 @@ def execute(plan: Plan, out: Path, backend: Backend, runner: Any = None, progres
     manifest |= {"wall_time": round(seconds, 3), "runs_per_s": round(session / seconds, 2) if seconds else None}
     if interrupted:
         save("interrupted")
+        if stream is not None:
+            stream.give_up()
         return Summary(out, plan.total, ok, failed, seconds, session, interrupted=True)
-    ok, failed = finish_files(out, plan.head)
+    ok, failed = finish_files(out, plan.head, stream.close() if stream is not None else None)
     manifest["finished"] = now()
     save("done")
     return Summary(out, plan.total, ok, failed, seconds, session)

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis.arrow import to_numpy
-from analysis.sweep.table import column_types, conform, runs_schema
+from analysis.sweep.table import column_types, conform, runs_schema, table_types
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,27 +146,116 @@ def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
 def write_runs(out: Path, head: Sequence[str]) -> int:
     """Stream the parts into ``runs.parquet`` (atomically) one part at a time, so memory stays flat however many
     runs the sweep has; the same table ``combine`` builds. Returns the rows written."""
-    paths, tmp = _parts(out), out / "runs.parquet.tmp"
+    paths = _parts(out)
     if not paths:
         _write_table(out / "runs.parquet", _empty(head))
         return 0
     types = column_types(paths)
-    schema = runs_schema(types)
-    rows, last, pending = 0, -1, []
-    with pq.ParquetWriter(tmp, schema) as writer:
-        for i, path in enumerate(paths):
-            table = as_typed(path, schema, types)
-            ids = to_numpy(table.column("run_id"))
-            if (np.diff(ids) < 0).any() or int(ids[0]) <= last:
-                raise ValueError(f"{path}: runs out of order (each part must follow the one before)")
-            last = int(ids[-1])
-            pending.append(table)
-            if sum(len(t) for t in pending) >= ROW_GROUP or i == len(paths) - 1:
-                batch = pa.concat_tables(pending)
-                writer.write_table(batch)
-                rows, pending = rows + len(batch), []
-    os.replace(tmp, out / "runs.parquet")
-    return rows
+    writer = RunsWriter(out, runs_schema(types))
+    try:
+        for path in paths:
+            writer.add(as_typed(path, writer.schema, types), path)
+    except BaseException:
+        writer.discard()
+        raise
+    return writer.close()
+
+
+class RunsWriter:
+    """``runs.parquet`` written part by part in run_id order, ROW_GROUP rows at a time, then renamed into place."""
+
+    def __init__(self, out: Path, schema: pa.Schema) -> None:
+        self.tmp, self.final, self.schema = out / "runs.parquet.tmp", out / "runs.parquet", schema
+        self.writer = pq.ParquetWriter(self.tmp, schema)
+        self.pending: list[pa.Table] = []
+        self.rows, self.last = 0, -1
+
+    def add(self, table: pa.Table, source: object) -> None:
+        """Append a part's rows (typed by ``schema``); ValueError if they do not follow the rows before."""
+        ids = to_numpy(table.column("run_id"))
+        if (np.diff(ids) < 0).any() or int(ids[0]) <= self.last:
+            raise ValueError(f"{source}: runs out of order (each part must follow the one before)")
+        self.last = int(ids[-1])
+        self.pending.append(table)
+        if sum(len(t) for t in self.pending) >= ROW_GROUP:
+            self._flush()
+
+    def close(self) -> int:
+        """Write what is pending and move the file into place; the rows written."""
+        self._flush()
+        self.writer.close()
+        os.replace(self.tmp, self.final)
+        return self.rows
+
+    def discard(self) -> None:
+        """Stop and remove the unfinished file."""
+        self.writer.close()
+        self.tmp.unlink(missing_ok=True)
+
+    def _flush(self) -> None:
+        if self.pending:
+            batch = pa.concat_tables(self.pending)
+            self.writer.write_table(batch)
+            self.rows, self.pending = self.rows + len(batch), []
+
+
+class RunsStream:
+    """``runs.parquet`` written while a new sweep's batches arrive, each as soon as the batches before it are in, so
+    the sweep's end only renames it. It stays the file ``write_runs`` builds from the parts: it gives up (and
+    ``finish_files`` rebuilds the file) when a part's column types differ from the first part's, when a part
+    cannot be cast in plain Arrow, or when too many batches wait for an earlier one (memory stays flat)."""
+
+    MAX_WAITING = 64  # batches held while an earlier one is still running
+
+    def __init__(self, out: Path, batches: int) -> None:
+        self.out, self.batches, self.next = out, batches, 0
+        self.waiting: dict[int, pa.Table] = {}
+        self.types: dict[str, str] | None = None
+        self.writer: RunsWriter | None = None
+        self.live = True
+
+    def add(self, index: int, table: pa.Table) -> None:
+        """A finished batch's table (the one its part holds)."""
+        if not self.live:
+            return
+        self.waiting[index] = table
+        while self.live and self.next in self.waiting:
+            ready = self.waiting.pop(self.next)
+            self.next += 1
+            if len(ready):  # a batch whose runs all failed has no part rows (``_parts`` skips it)
+                self._write(ready)
+        if len(self.waiting) > self.MAX_WAITING:
+            self.give_up()
+
+    def _write(self, table: pa.Table) -> None:
+        types = table_types(table)
+        if self.writer is None:
+            self.types, self.writer = types, RunsWriter(self.out, runs_schema(types))
+        if list(types.items()) != list((self.types or {}).items()):  # so far, every part typed as the first
+            self.give_up()
+            return
+        cast = typed(table, self.writer.schema)
+        try:
+            if cast is None:
+                raise ValueError("needs pandas")
+            self.writer.add(cast, f"batch {self.next - 1}")
+        except ValueError:
+            self.give_up()
+
+    def close(self) -> int | None:
+        """The rows in runs.parquet once every batch is in and written; None when given up (nothing written)."""
+        if self.live and self.next == self.batches and self.writer is not None:
+            self.live = False
+            return self.writer.close()
+        self.give_up()
+        return None
+
+    def give_up(self) -> None:
+        """Stop streaming and remove the unfinished file; ``write_runs`` builds it from the parts instead."""
+        self.live, self.waiting = False, {}
+        if self.writer is not None:
+            self.writer.discard()
+            self.writer = None
 
 
 def _widens(have: pa.DataType, want: pa.DataType) -> bool:
@@ -180,6 +269,15 @@ def as_typed(path: Path, schema: pa.Schema, types: dict[str, str]) -> pa.Table:
     """A part as a table of runs.parquet's ``schema``, cast in Arrow where that is plain (the usual case: every
     part already has the schema); else through pandas (``conform``), as before."""
     table = pq.ParquetFile(path).read()  # not pq.read_table: its dataset module imports pandas
+    plain = typed(table, schema)
+    if plain is not None:
+        return plain
+    return pa.Table.from_pandas(conform(table.to_pandas(), types), schema=schema, preserve_index=False)
+
+
+def typed(table: pa.Table, schema: pa.Schema) -> pa.Table | None:
+    """A part's table with runs.parquet's ``schema`` by plain Arrow casts (missing columns all null); None when
+    some column needs more than that (``as_typed`` then goes through pandas)."""
     columns = []
     for want in schema:
         at = table.schema.get_field_index(want.name)
@@ -189,16 +287,16 @@ def as_typed(path: Path, schema: pa.Schema, types: dict[str, str]) -> pa.Table:
         column = table.column(at)
         if column.type != want.type:
             if not _widens(column.type, want.type):
-                frame = conform(table.to_pandas(), types)
-                return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+                return None
             column = column.cast(want.type, safe=False)
         columns.append(column)
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def finish_files(out: Path, head: Sequence[str]) -> tuple[int, int]:
-    """Write runs.parquet and failures.jsonl from the parts (atomically); return (rows, failures)."""
-    rows = write_runs(out, head)
+def finish_files(out: Path, head: Sequence[str], rows: int | None = None) -> tuple[int, int]:
+    """Write runs.parquet (unless ``rows``: already written, by ``RunsStream``) and failures.jsonl from the parts
+    (atomically); return (rows, failures)."""
+    rows = write_runs(out, head) if rows is None else rows
     failures = read_failures(out)
     tmp = out / "failures.jsonl.tmp"
     tmp.write_text("".join(json.dumps(f, default=str) + "\n" for f in failures))

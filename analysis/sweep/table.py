@@ -169,6 +169,52 @@ def to_table(ids: dict[str, list[Any]], points: dict[str, list[Any]], vary_kinds
     return table_of(cols)
 
 
+def column_types(paths: Sequence[Path]) -> dict[str, str]:
+    """The pandas dtype of every column over all parts, in order of first appearance, from the parts' metadata.
+
+    An outcome that only some runs' scenarios have (a compare of scenarios with different channels, a sweep over
+    population sizes) is missing in the others: a part may lack the column, hold it whole, or mix the two.
+    Whatever the mix and the batching, a yes/no outcome is bool (nullable ``boolean`` where some runs lack it),
+    a count int64 (float64 with NaN where some lack it), a number float64, a name text.
+    """
+    return merged_types([_file_columns(path) for path in paths])
+
+
+Described = list[tuple[str, str | None, bool]]  # a part's columns: name, kind (None: all null), any value missing
+
+
+def merged_types(parts: Sequence[Described]) -> dict[str, str]:
+    """``column_types`` of parts described by their columns (``_file_columns`` / ``table_types``)."""
+    kinds: dict[str, set[str]] = {}
+    gaps: dict[str, bool] = {}
+    count: dict[str, int] = {}
+    for part in parts:
+        for name, kind, missing in part:
+            kinds.setdefault(name, set())
+            count[name] = count.get(name, 0) + 1
+            gaps[name] = gaps.get(name, False) or missing
+            if kind is not None:
+                kinds[name].add(kind)
+    return {name: _dtype(k, gaps[name] or count[name] < len(parts)) for name, k in kinds.items()}
+
+
+def table_types(table: pa.Table) -> dict[str, str]:
+    """``column_types`` of one part held in memory, as ``column_types`` reads the file it is written to."""
+    return merged_types([[(f.name, _kind(f), table.column(j).null_count > 0 if _kind(f) else len(table) > 0)
+                          for j, f in enumerate(table.schema)]])
+
+
+def _file_columns(path: Path) -> Described:
+    """A part file's columns, from its metadata."""
+    meta = pq.ParquetFile(path).metadata
+    out: Described = []
+    for j, field in enumerate(meta.schema.to_arrow_schema()):
+        kind = _kind(field)
+        nulls = meta.num_rows if kind is None else _nulls(path, meta, j, field.name)
+        out.append((field.name, kind, nulls > 0))
+    return out
+
+
 def _kind(field: pa.Field) -> str | None:
     """What a part's column holds: bool, int, float, str, other (None for an all-null column)."""
     t = field.type
@@ -189,30 +235,6 @@ def _nulls(path: Path, meta: pq.FileMetaData, j: int, name: str) -> int:
     if all(st is not None and st.has_null_count for st in stats):
         return sum(st.null_count for st in stats)
     return pq.ParquetFile(path).read(columns=[name]).column(0).null_count
-
-
-def column_types(paths: Sequence[Path]) -> dict[str, str]:
-    """The pandas dtype of every column over all parts, in order of first appearance, from the parts' metadata.
-
-    An outcome that only some runs' scenarios have (a compare of scenarios with different channels, a sweep over
-    population sizes) is missing in the others: a part may lack the column, hold it whole, or mix the two.
-    Whatever the mix and the batching, a yes/no outcome is bool (nullable ``boolean`` where some runs lack it),
-    a count int64 (float64 with NaN where some lack it), a number float64, a name text.
-    """
-    kinds: dict[str, set[str]] = {}
-    gaps: dict[str, bool] = {}
-    count: dict[str, int] = {}
-    for path in paths:
-        meta = pq.ParquetFile(path).metadata
-        for j, field in enumerate(meta.schema.to_arrow_schema()):
-            name, kind = field.name, _kind(field)
-            kinds.setdefault(name, set())
-            count[name] = count.get(name, 0) + 1
-            nulls = meta.num_rows if kind is None else _nulls(path, meta, j, name)
-            gaps[name] = gaps.get(name, False) or nulls > 0
-            if kind is not None:
-                kinds[name].add(kind)
-    return {name: _dtype(k, gaps[name] or count[name] < len(paths)) for name, k in kinds.items()}
 
 
 def _dtype(kinds: set[str], gaps: bool) -> str:
