@@ -60,10 +60,15 @@ def channels(runs: Any) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _present(values: np.ndarray) -> np.ndarray:
+    """The non-NaN values of a numeric column."""
+    return values[~np.isnan(values)] if values.dtype.kind == "f" else values
+
+
 def distinct_count(values: np.ndarray) -> int:
     """How many distinct non-missing values a column holds (``nunique``)."""
     return len({v for v in values.tolist() if not is_null(v)}) if values.dtype == object else \
-        len(np.unique(values[~np.isnan(values)] if values.dtype.kind == "f" else values))
+        len(np.unique(_present(values)))
 
 
 def binned(values: np.ndarray) -> bool:
@@ -228,7 +233,10 @@ def cells(values: np.ndarray, bins: int = HEAT_BINS) -> tuple[np.ndarray, list[s
         ends = [fmt(e) for e in breaks(edges)]
         labels = [f"{lo}-{hi}" for lo, hi in zip(ends[:-1], ends[1:], strict=True)]
         return objects([labels[c] if c >= 0 else None for c in codes.tolist()]), labels
-    order = sorted({v for v in values.tolist() if not is_null(v)}, key=lambda v: (isinstance(v, str), v))
+    # the grid's labels name numpy scalars (a yes/no parameter's are 0 and 1, as pandas made them), the runs' Python
+    # values (True, False)
+    order = sorted({v for v in values.tolist() if not is_null(v)}, key=lambda v: (isinstance(v, str), v)) \
+        if values.dtype == object else list(np.unique(_present(values)))
     gap = "None" if values.dtype == object and is_bool(values) else "nan"  # how pandas' map(fmt) names a gap
     return objects([gap if is_null(v) else fmt(v) for v in values.tolist()]), [fmt(v) for v in order]
 

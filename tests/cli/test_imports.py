@@ -127,46 +127,26 @@ def test_run_never_imports_pandas(tmp_path, flags):
     assert heavy(mods, ("pandas",)) == set()
 
 
-def test_dashboard_of_a_run_never_imports_pandas(tmp_path):
-    """Rebuilding a run's page reads rounds.parquet without pandas; a sweep's page does load it (the probe can
-    fail)."""
+def test_dashboard_of_a_run_or_a_sweep_never_imports_pandas(tmp_path):
+    """Rebuilding a run's page reads rounds.parquet without pandas, a sweep's reads runs.parquet (or its parts) into
+    numpy columns and writes figure dicts: no pandas, no graph-object trace class. A sweep with sensitivity indices
+    does read them with pandas (the probe can fail)."""
     imported(tmp_path, "run", "--no-dashboard", "--out", str(tmp_path / "run"))
     assert heavy(imported(tmp_path, "dashboard", str(tmp_path / "run")), ("pandas",)) == set()
     assert (tmp_path / "run" / "dashboard.html").is_file()
-    imported(tmp_path, "sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:2", "--seeds", "2",
-             "--workers", "1", "--no-progress", "--no-dashboard", "--out", str(tmp_path / "sweep"))
-    assert "pandas" in heavy(imported(tmp_path, "dashboard", str(tmp_path / "sweep")), ("pandas",))
+    sweep = tmp_path / "sweep"
+    imported(tmp_path, "sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:2",
+             "--vary", "channels.UK-Russia.patience=2:6:5", "--seeds", "2", "--workers", "1", "--batch-size", "4",
+             "--no-progress", "--no-dashboard", "--out", str(sweep))
+    for unfinished in (False, True):
+        if unfinished:
+            (sweep / "runs.parquet").unlink()  # drawn from its parts
+        mods = imported(tmp_path, "dashboard", str(sweep))
+        assert "actors.UK.strategy.openness" in (sweep / "dashboard.html").read_text(encoding="utf-8")
+        assert heavy(mods, ("pandas", "pyarrow.dataset", "plotly.graph_objs._scatter", "plotly.graph_objs._heatmap",
+                            "plotly.graph_objs._bar", "plotly.graph_objs._figure")) == set()
+    import pandas as pd
 
-
-SWEEP_PROBE = """
-import sys
-from pathlib import Path
-from analysis.sweep.backends import LocalBackend, SerialBackend
-from analysis.sweep.designs import parse_vary
-from analysis.sweep.execute import execute, start
-from analysis.sweep.plan import read_source, sweep_plan
-plan = sweep_plan(read_source(Path("scenarios/article_baseline.yaml")),
-                  [parse_vary("actors.UK.strategy.openness=0:1:3")], "grid", None, 4, 0, 5)
-out = Path(sys.argv[1])
-start(plan, out / "serial")
-with SerialBackend() as backend:  # the workers' code (run_task) and the parent's (write_part, finish_files) here
-    execute(plan, out / "serial", backend, progress=False)
-serial = "pandas" in sys.modules
-start(plan, out / "pool")
-with LocalBackend(1) as backend:  # a pool worker forked from the fork server, after running its batches
-    execute(plan, out / "pool", backend, progress=False)
-    worker = backend.side(eval, "'pandas' in __import__('sys').modules").result()
-print(serial, worker, "pandas" in sys.modules)
-"""
-
-
-def test_a_sweep_builds_and_writes_its_tables_without_pandas(tmp_path):
-    """A worker builds its batch's table in Arrow, pickled as buffers; the parent writes the parts and runs.parquet
-    with Arrow alone: neither imports pandas (0.5-0.6 s of CPU each), nor does the fork server preload it."""
-    from analysis.sweep.forkserver import PRELOAD
-
-    out = subprocess.run([sys.executable, "-c", SWEEP_PROBE, str(tmp_path)], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.split()
-    assert out == ["False", "False", "False"]
-    assert (tmp_path / "serial" / "runs.parquet").is_file() and (tmp_path / "pool" / "runs.parquet").is_file()
-    assert "pandas" not in PRELOAD
+    pd.DataFrame({c: [] for c in ("outcome", "parameter", "method", "index", "value", "lo", "hi", "rank")}).to_parquet(
+        sweep / "sensitivity.parquet")
+    assert "pandas" in heavy(imported(tmp_path, "dashboard", str(sweep)), ("pandas",))
