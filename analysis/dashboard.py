@@ -349,7 +349,8 @@ def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
     short = C.short_names(full)
     runs = runs.assign(scenario=runs["scenario"].astype(object).map(lambda s: short.get(str(s), s)))
     scenarios = [short[s] for s in full]
-    outs = S.outcomes(Columns.from_frame(runs), ("scenario",))
+    table = Columns.from_frame(runs)  # for the figure functions the sweep page shares
+    outs = S.outcomes(table, ("scenario",))
     listed = manifest.get("scenarios") or []
     meta = ["scenarios: " + "; ".join(f"{s.get('name')} ({s.get('path')})" for s in listed if isinstance(s, Mapping)),
             f"{manifest.get('seeds', '?')} seeds, the same in every scenario · {len(runs)} runs · from {d}"]
@@ -379,7 +380,6 @@ def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
     if timelike:
         figs.append(H.figure(C.ecdf_figure(runs, scenarios, timelike), "fig-ecdf"))
     sections.append(("Distributions", figs or [H.para("No numeric outcome columns.", "note")]))
-    table = Columns.from_frame(runs)
     if W.channels(table):
         sections.append(("Why channels collapsed", [
             H.figure(W.who_figure(table, table["scenario"], "scenario", scenarios), "fig-why")]))
