@@ -263,11 +263,9 @@ def _gsa_sections(d: Path) -> list[tuple[str, list[str]]]:
     """Sections of `dipsim sensitivity` (sensitivity.parquet) and `dipsim discover` (discovery.json), if saved."""
     out: list[tuple[str, list[str]]] = []
     if (d / "sensitivity.parquet").is_file():
-        import pandas as pd  # only for a sweep with sensitivity indices
-
         from analysis.figures.sensitivity import ranked_figure
 
-        result = pd.read_parquet(d / "sensitivity.parquet")
+        result = Columns.from_arrow(pq.ParquetFile(d / "sensitivity.parquet").read())
         out.append(("What decides the outcomes (sensitivity)", [H.figure(ranked_figure(result), "fig-sensitivity")]
                     if len(result) else [H.para("No outcome varied across the design.", "note")]))
     if (d / "discovery.json").is_file():

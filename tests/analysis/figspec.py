@@ -10,7 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
-from analysis.figures import collapse, common, contacts, forecast, positions, sweep, trust
+from analysis.figures import collapse, common, contacts, forecast, positions, sensitivity, sweep, trust
 from analysis.figures.spec import encoded
 
 
@@ -44,6 +44,8 @@ distributions_figure = _checked(sweep.distributions_figure)
 parallel_figure = _checked(sweep.parallel_figure)
 who_figure = _checked(collapse.who_figure)
 empty = _checked(common.empty)
+ranked_figure = _checked(sensitivity.ranked_figure)
+peeling_figure = _checked(sensitivity.peeling_figure)
 
 
 def survival_heatmaps(*args: Any) -> list[go.Figure]:

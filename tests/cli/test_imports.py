@@ -128,9 +128,9 @@ def test_run_never_imports_pandas(tmp_path, flags):
 
 
 def test_dashboard_of_a_run_or_a_sweep_never_imports_pandas(tmp_path):
-    """Rebuilding a run's page reads rounds.parquet without pandas, a sweep's reads runs.parquet (or its parts) into
-    numpy columns and writes figure dicts: no pandas, no graph-object trace class. A sweep with sensitivity indices
-    does read them with pandas (the probe can fail)."""
+    """Rebuilding a run's page reads rounds.parquet without pandas, a sweep's reads runs.parquet (or its parts, and
+    any sensitivity indices) into numpy columns and writes figure dicts: no pandas, no graph-object trace class. A
+    sweep saved as runs.csv is read with pandas (the probe can fail)."""
     imported(tmp_path, "run", "--no-dashboard", "--out", str(tmp_path / "run"))
     assert heavy(imported(tmp_path, "dashboard", str(tmp_path / "run")), ("pandas",)) == set()
     assert (tmp_path / "run" / "dashboard.html").is_file()
@@ -138,17 +138,21 @@ def test_dashboard_of_a_run_or_a_sweep_never_imports_pandas(tmp_path):
     imported(tmp_path, "sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:2",
              "--vary", "channels.UK-Russia.patience=2:6:5", "--seeds", "2", "--workers", "1", "--batch-size", "4",
              "--no-progress", "--no-dashboard", "--out", str(sweep))
+    import pandas as pd
+
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    pd.DataFrame({"outcome": ["UK-Russia:lifetime"] * 2, "parameter": ["actors.UK.strategy.openness"] * 2,
+                  "method": "sobol", "index": ["ST", "S1"], "value": [0.5, 0.4], "lo": [0.4, 0.3], "hi": [0.6, 0.5],
+                  "rank": [1, 1]}).to_parquet(sweep / "sensitivity.parquet", index=False)
     for unfinished in (False, True):
         if unfinished:
             (sweep / "runs.parquet").unlink()  # drawn from its parts
         mods = imported(tmp_path, "dashboard", str(sweep))
-        assert "actors.UK.strategy.openness" in (sweep / "dashboard.html").read_text(encoding="utf-8")
+        page = (sweep / "dashboard.html").read_text(encoding="utf-8")
+        assert "actors.UK.strategy.openness" in page and "fig-sensitivity" in page
         assert heavy(mods, ("pandas", "pyarrow.dataset", "plotly.graph_objs._scatter", "plotly.graph_objs._heatmap",
                             "plotly.graph_objs._bar", "plotly.graph_objs._figure")) == set()
-    import pandas as pd
-
-    pd.DataFrame({c: [] for c in ("outcome", "parameter", "method", "index", "value", "lo", "hi", "rank")}).to_parquet(
-        sweep / "sensitivity.parquet")
+    runs.to_csv(sweep / "runs.csv", index=False)
     assert "pandas" in heavy(imported(tmp_path, "dashboard", str(sweep)), ("pandas",))
 
 
