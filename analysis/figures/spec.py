@@ -1,8 +1,9 @@
 """Figures as plain plotly dicts (``{"data": [...], "layout": {...}}``), the way plotly's docs suggest for speed:
 no graph-object validation while a page is built; ``analysis.html.figure`` writes them with plotly's own encoder.
 
-Every run-page figure is built here as plotly would hold it after validation (``tests/analysis/test_figures_spec.py``
-checks that ``go.Figure(spec)`` changes nothing), so a page is the same as one built from graph objects.
+Every run-page and sweep-page figure is built here as plotly would hold it after validation (``tests/analysis/figspec``
+checks that ``go.Figure(spec)`` changes nothing), with its keys in the order plotly writes them (``trace``, ``merge``),
+so a page is the one graph objects would write (a sweep page byte for byte: checked on saved sweeps).
 """
 
 from __future__ import annotations
