@@ -16,6 +16,13 @@ def is_null(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
+def nulls(values: np.ndarray) -> np.ndarray:
+    """Row mask of the missing values of a column (None or NaN; none in an integer or bool column)."""
+    if values.dtype == object:
+        return np.fromiter(map(is_null, values.tolist()), dtype=bool, count=len(values))
+    return np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), dtype=bool)
+
+
 def distinct(values: Iterable[Any]) -> list[Any]:
     """The non-null values in order of first appearance (``pd.unique`` of ``dropna()``)."""
     return [v for v in dict.fromkeys(values.tolist() if isinstance(values, np.ndarray) else values)

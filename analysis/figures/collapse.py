@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from analysis.columns import Columns, is_null
+from analysis.columns import Columns, is_null, nulls
 from analysis.figures.common import PALETTE, menu, style, txt
 from analysis.figures.spec import Spec, axis, figure, merge, trace
 from analysis.figures.sweep import factorized
@@ -43,18 +43,19 @@ def shares(runs: Columns, by: np.ndarray, channel: str) -> Shares:
     "never collapsed", "never opened" (from ``A-B:opened`` when the table has it), then any other value, as
     ``pd.crosstab(normalize="index")`` has them (each row sums to 1)."""
     a, _, b = channel.partition("-")
-    who = [NEVER if is_null(v) else v for v in runs[channel + SUFFIX].tolist()]
+    said = runs[channel + SUFFIX]
+    who = np.where(nulls(said), NEVER, said.astype(object))
     if f"{channel}:opened" in runs.columns:
-        who = [UNOPENED if is_null(o) else w for w, o in zip(who, runs[f"{channel}:opened"].tolist(), strict=True)]
+        who = np.where(nulls(runs[f"{channel}:opened"]), UNOPENED, who)
     levels, row = factorized(by)
-    names = sorted(set(who))
+    names = sorted(set(who.tolist()))
     order = [c for c in (a, b, "both", NEVER, UNOPENED) if c in names]
     names = order + [c for c in names if c not in order]
     index = {c: j for j, c in enumerate(names)}
-    col = np.array([index[w] for w in who], dtype=np.int64)
+    col = np.fromiter(map(index.__getitem__, who.tolist()), dtype=np.int64, count=len(who))
     keep = row >= 0
-    counts = np.zeros((len(levels), len(names)))
-    np.add.at(counts, (row[keep], col[keep]), 1.0)
+    cells = np.bincount(row[keep] * len(names) + col[keep], minlength=len(levels) * len(names))
+    counts = cells.reshape(len(levels), len(names)).astype(float)
     total = counts.sum(axis=1)
     return Shares(levels, names, counts / total[:, None], total.astype(np.int64))
 

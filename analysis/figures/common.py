@@ -14,7 +14,7 @@ import numpy as np
 import plotly
 import plotly.graph_objects as go
 
-from analysis.columns import is_null
+from analysis.columns import is_null, nulls
 from analysis.figures.arrays import thin
 from analysis.figures.spec import Spec, figure, merge, sorted_keys
 
@@ -194,7 +194,7 @@ def is_bool(values: np.ndarray | pd.Series) -> bool:
     if values.dtype == bool:
         return True
     if values.dtype == object:
-        vals = {v for v in values.tolist() if not is_null(v)}
+        vals = {v for v in set(values.tolist()) if not is_null(v)}
         return bool(vals) and vals <= {True, False}
     return False
 
@@ -209,6 +209,11 @@ def numbers(values: np.ndarray) -> np.ndarray:
     if values.dtype != object:
         return values.astype(float)
     return np.array([np.nan if is_null(v) else float(v) for v in values.tolist()], dtype=float)
+
+
+def known(values: np.ndarray) -> np.ndarray:
+    """The non-missing values of a yes/no column, as bools."""
+    return values if values.dtype == bool else numbers(values)[~nulls(values)].astype(bool)
 
 
 # Axis titles of outcome columns: by whole name, by "CHANNEL:<suffix>" and by "<prefix>:NAME".

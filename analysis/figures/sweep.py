@@ -146,11 +146,12 @@ def factorized(x: np.ndarray) -> tuple[list[Any], np.ndarray]:
     return keys_array.tolist(), np.where(present, np.searchsorted(keys_array, x), -1)
 
 
-def stats_by(runs: Columns, param: str, outcome: str, x: np.ndarray | None = None) -> Columns:
+def stats_by(runs: Columns, param: str, outcome: str,
+             groups: tuple[list[Any], np.ndarray] | None = None) -> Columns:
     """Per parameter level: n and median/quartiles/5-95 % of a numeric outcome, or rate and Wilson 95 % of a bool;
-    ``x``: the parameter's ``levels`` when already computed (once per parameter, not per outcome). One sort of the
-    runs by level, then each level's slice."""
-    keys, codes = factorized(levels(runs[param]) if x is None else x)
+    ``groups``: the ``factorized`` levels of the parameter when already computed (once per parameter, not per
+    outcome). One sort of the runs by level, then each level's slice."""
+    keys, codes = factorized(levels(runs[param])) if groups is None else groups
     values = runs[outcome]
     boolean = is_bool(values)
     v = numbers(values)
@@ -185,9 +186,9 @@ def outcome_vs_parameter(runs: Columns, param: str, outs: Sequence[str]) -> Spec
     traces: list[dict[str, Any]] = []
     groups: list[int] = []
     numeric_x = is_numeric(runs[param]) and not is_bool(runs[param])
-    x_levels = levels(runs[param])
+    by_level = factorized(levels(runs[param]))
     for k, out in enumerate(outs):
-        s = stats_by(runs, param, out, x_levels)
+        s = stats_by(runs, param, out, by_level)
         x = s["x"].tolist()
         boolean = is_bool(runs[out])
         hover = [f"n = {int(n)} runs" for n in s["n"].tolist()]

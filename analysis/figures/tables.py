@@ -6,8 +6,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from analysis.columns import Columns, inferred, is_null
-from analysis.figures.common import is_bool, outcome_unit, summarize
+from analysis.columns import Columns, inferred
+from analysis.figures.common import is_bool, known, outcome_unit, summarize
 from sim import output_format as F
 
 STORY_KINDS = (F.CHANNEL_OPENED, F.CHANNEL_COLLAPSED, F.CHANNEL_REOPENED, F.CHANNEL_CLOSED, F.EXPOSURE,
@@ -57,8 +57,8 @@ def outcome_summary(runs: Columns, outs: list[str]) -> Columns:
     rows = []
     for o in outs:
         if is_bool(runs[o]):
-            v = [bool(x) for x in runs[o].tolist() if not is_null(x)]
-            shown = rate(sum(v) / len(v), len(v)) if v else None
+            v = known(runs[o])
+            shown = rate(int(v.sum()) / len(v), len(v)) if len(v) else None
             rows.append({"outcome": outcome_unit(o), "median or rate": shown, "25 %": None, "75 %": None,
                          "runs": len(v)})
         else:
