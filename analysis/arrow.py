@@ -57,7 +57,8 @@ def labels(names: list[str], codes: np.ndarray, kind: pa.DataType = TEXT) -> pa.
 
 
 def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A numpy copy of an Arrow array: numbers (null as NaN for floats), anything else as Python objects."""
+    """A numpy copy of an Arrow array: numbers (null as NaN for floats), yes/no without nulls as bool, anything else
+    as Python objects."""
     if isinstance(array, pa.ChunkedArray):
         chunks = [to_numpy(c) for c in array.chunks]
         return np.concatenate(chunks) if chunks else _empty(array.type)
@@ -69,6 +70,9 @@ def to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
             bits = np.unpackbits(np.frombuffer(array.buffers()[0], dtype=np.uint8), bitorder="little")
             out[~bits[array.offset:array.offset + len(array)].astype(bool)] = np.nan
         return out
+    if kind == pa.bool_() and not array.null_count:  # yes/no without gaps: a numpy bool array, as pandas reads it
+        bits = np.unpackbits(np.frombuffer(array.buffers()[1], dtype=np.uint8), bitorder="little")
+        return bits[array.offset:array.offset + len(array)].astype(bool)
     return objects(array.to_pylist())
 
 
@@ -81,7 +85,7 @@ def objects(values: list[object]) -> np.ndarray:
 
 def _empty(kind: pa.DataType) -> np.ndarray:
     """An empty numpy array of the type ``to_numpy`` gives for ``kind``."""
-    return np.empty(0, dtype=NUMPY.get(kind, object))
+    return np.empty(0, dtype=bool if kind == pa.bool_() else NUMPY.get(kind, object))
 
 
 class Stored(NamedTuple):

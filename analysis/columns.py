@@ -16,6 +16,13 @@ def is_null(value: object) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
+def nulls(values: np.ndarray) -> np.ndarray:
+    """Row mask of the missing values of a column (None or NaN; none in an integer or bool column)."""
+    if values.dtype == object:
+        return np.fromiter(map(is_null, values.tolist()), dtype=bool, count=len(values))
+    return np.isnan(values) if values.dtype.kind == "f" else np.zeros(len(values), dtype=bool)
+
+
 def distinct(values: Iterable[Any]) -> list[Any]:
     """The non-null values in order of first appearance (``pd.unique`` of ``dropna()``)."""
     return [v for v in dict.fromkeys(values.tolist() if isinstance(values, np.ndarray) else values)
@@ -41,9 +48,10 @@ class Columns:
 
     @classmethod
     def from_frame(cls, frame: Any) -> Columns:
-        """The columns of a pandas DataFrame (strings as objects, missing as NaN)."""
-        return cls({str(c): frame[c].to_numpy(dtype=object if frame[c].dtype.kind not in "biuf" else None)
-                    for c in frame.columns})
+        """The columns of a pandas DataFrame: numpy numbers and bools as they are, the rest (strings, nullable types)
+        as objects with missing values as None."""
+        return cls({str(c): frame[c].to_numpy() if isinstance(frame[c].dtype, np.dtype) and frame[c].dtype.kind in
+                    "biuf" else frame[c].to_numpy(dtype=object, na_value=None) for c in frame.columns})
 
     @classmethod
     def from_rows(cls, rows: list[Mapping[str, Any]], columns: list[str]) -> Columns:
@@ -110,6 +118,16 @@ class Columns:
     def concat(tables: list[Columns]) -> Columns:
         """Tables with the same columns, one after the other."""
         return Columns({k: np.concatenate([t.data[k] for t in tables]) for k in tables[0].data})
+
+
+def inferred(values: list[Any]) -> np.ndarray:
+    """A column of Python values typed as a pandas frame built from them holds them: numbers (not bools) with a
+    gap or a fraction as floats (None as NaN), anything else as it is."""
+    present = [v for v in values if v is not None]
+    numbers = present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present)
+    if numbers and (len(present) < len(values) or any(isinstance(v, float) for v in present)):
+        return objects([float("nan") if v is None else float(v) for v in values])
+    return objects(values)
 
 
 def _keys(values: np.ndarray) -> list[Any]:

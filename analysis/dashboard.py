@@ -12,12 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow.parquet as pq
 
 from analysis import html as H
-from analysis.columns import Columns, distinct
+from analysis.arrow import objects
+from analysis.columns import Columns, as_columns, distinct, inferred
 from analysis.figures.arrays import thinned_note
-from analysis.figures.common import is_bool, outcome_unit, round_unit
+from analysis.figures.common import is_bool, numbers, outcome_unit, round_unit
 from analysis.figures.contacts import contact_table, network_figure, timeline_figure
 from analysis.figures.forecast import forecast_figure
 from analysis.figures.positions import positions_figure, pressure_figure
@@ -25,7 +27,7 @@ from analysis.figures.tables import events_frame, key_facts, outcome_summary, st
 from analysis.figures.trust import trust_figure
 from analysis.run_rounds import DRAWN, RunRounds, read_run_rounds, reduce_frame
 
-if TYPE_CHECKING:  # sweep and compare pages read their tables with pandas; a run page never loads it
+if TYPE_CHECKING:  # compare pages read their tables with pandas; run and sweep pages never load it
     import pandas as pd
 
 MAX_DETAILED = 60  # above this many actors the trust heatmap and the network are skipped
@@ -211,15 +213,29 @@ def _manifest(d: Path) -> dict[str, Any]:
     return dict(manifest)
 
 
-def _read_runs(d: Path, skip: tuple[str, ...] = ()) -> pd.DataFrame:
-    """``runs.parquet`` of a sweep/compare (without the columns in ``skip``); while one is unfinished, its finished
-    ``parts/part-*.parquet``."""
+def _read_runs(d: Path) -> pd.DataFrame:
+    """``runs.parquet`` of a compare; while one is unfinished, its finished ``parts/part-*.parquet``."""
     from analysis.sweep.io import combine
 
     try:
-        return read_table(d, "runs", skip=skip)
+        return read_table(d, "runs")
     except FileNotFoundError:
         return combine(d, ("run_id", "seed"))  # typed as runs.parquet will be
+
+
+def read_runs(d: Path, skip: tuple[str, ...] = ()) -> Columns:
+    """``runs.parquet`` of a sweep as columns, without those in ``skip`` (no pandas for a Parquet file); while the
+    sweep is unfinished, its finished ``parts/part-*.parquet``, typed as runs.parquet will be."""
+    from analysis.sweep.io import combined
+
+    path = d / "runs.parquet"
+    if path.is_file():
+        file = pq.ParquetFile(path)  # not pq.read_table: its dataset module imports pandas
+        return Columns.from_arrow(file.read(columns=[c for c in file.schema_arrow.names if c not in skip]))
+    if path.exists() or (d / "runs.csv").is_file():
+        return Columns.from_frame(read_table(d, "runs", skip=skip))
+    table = combined(d, ("run_id", "seed"))
+    return Columns.from_arrow(table.drop_columns([c for c in skip if c in table.column_names]))
 
 
 def _cut_note(outs: list[str]) -> list[str]:
@@ -236,44 +252,41 @@ def _failures(d: Path) -> list[str]:
         failures = [f for p in sorted((d / "parts").glob("part-*.failures.jsonl")) for f in read_events(p)]
     if not failures:
         return []
-    import pandas as pd
-
-    frame = pd.DataFrame([{"run": f.get("run_id"), "seed": f.get("seed"), "error": f.get("error"),
-                           "parameters": f.get("params") or f.get("parameters")} for f in failures])
+    rows = [{"run": f.get("run_id"), "seed": f.get("seed"), "error": f.get("error"),
+             "parameters": f.get("params") or f.get("parameters")} for f in failures]
+    frame = Columns({c: inferred([r[c] for r in rows]) for c in ("run", "seed", "error", "parameters")})
     return [H.para(f"{len(failures)} run(s) failed; a failed run never stops the sweep.", "note"),
             H.table(frame, max_rows=200)]
 
 
 def _gsa_sections(d: Path) -> list[tuple[str, list[str]]]:
     """Sections of `dipsim sensitivity` (sensitivity.parquet) and `dipsim discover` (discovery.json), if saved."""
-    import pandas as pd
-
-    from analysis.figures import sensitivity as G
-
     out: list[tuple[str, list[str]]] = []
     if (d / "sensitivity.parquet").is_file():
-        result = pd.read_parquet(d / "sensitivity.parquet")
-        out.append(("What decides the outcomes (sensitivity)", [H.figure(G.ranked_figure(result), "fig-sensitivity")]
+        from analysis.figures.sensitivity import ranked_figure
+
+        result = Columns.from_arrow(pq.ParquetFile(d / "sensitivity.parquet").read())
+        out.append(("What decides the outcomes (sensitivity)", [H.figure(ranked_figure(result), "fig-sensitivity")]
                     if len(result) else [H.para("No outcome varied across the design.", "note")]))
     if (d / "discovery.json").is_file():
+        from analysis.figures.sensitivity import peeling_figure
+
         found = json.loads((d / "discovery.json").read_text(encoding="utf-8"))
         out.append(("Where it happens (scenario discovery)", [H.bullets(found["lines"], "story"),
-                                                              H.figure(G.peeling_figure(found), "fig-peeling")]))
+                                                              H.figure(peeling_figure(found), "fig-peeling")]))
     return out
 
 
 SWEEP_UNSHOWN = ("run_id", "seed")  # columns of runs.parquet the sweep page never shows (not read)
 
 
-def sweep_page(d: Path, head: tuple[str, str] | None = None, runs: pd.DataFrame | None = None) -> str:
+def sweep_page(d: Path, head: tuple[str, str] | None = None, runs: Columns | pd.DataFrame | None = None) -> str:
     """The HTML of a sweep directory's dashboard; of ``runs`` instead of its runs.parquet when given (a warm-up)."""
-    import pandas as pd
-
     from analysis.figures import collapse as W
     from analysis.figures import sweep as S
 
     manifest = _manifest(d)
-    runs = _read_runs(d, SWEEP_UNSHOWN) if runs is None else runs
+    runs = read_runs(d, SWEEP_UNSHOWN) if runs is None else as_columns(runs)
     params = S.parameters(manifest, runs)
     outs = S.outcomes(runs, params)
     design = manifest.get("design") or {}
@@ -297,15 +310,16 @@ def sweep_page(d: Path, head: tuple[str, str] | None = None, runs: pd.DataFrame 
          else [H.para("No varied parameter found in runs.parquet.", "note")]),
     ]
     if W.channels(runs):
+        everyone = objects(["all runs"] * len(runs))
         sections.append(("Why channels collapsed", [
             H.figure(W.who_figure(runs, S.levels(runs[p]), p), f"fig-why-{i}") for i, p in enumerate(params[:3])]
-            or [H.figure(W.who_figure(runs, pd.Series("all runs", index=runs.index), "runs"), "fig-why-0")]))
+            or [H.figure(W.who_figure(runs, everyone, "runs"), "fig-why-0")]))
     heat = S.survival_heatmaps(runs, params)
     sections.append(("Channel survival", [H.figure(f, f"fig-survival-{i}") for i, f in enumerate(heat)]
                      or [H.para("Survival heatmaps need at least two varied parameters.", "note")]))
     sections.append(("Distributions", [H.figure(S.distributions_figure(runs), "fig-distributions")]))
     if len(params) > 2:
-        numeric = [o for o in outs if not runs[o].isna().any()]
+        numeric = [o for o in outs if not np.isnan(numbers(runs[o])).any()]
         colour_by = next((o for o in numeric if o.endswith(":lifetime")), numeric[0] if numeric else None)
         if colour_by:
             sections.append(("Parallel coordinates", [H.figure(S.parallel_figure(runs, params, colour_by),
@@ -333,7 +347,8 @@ def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
     short = C.short_names(full)
     runs = runs.assign(scenario=runs["scenario"].astype(object).map(lambda s: short.get(str(s), s)))
     scenarios = [short[s] for s in full]
-    outs = S.outcomes(runs, ("scenario",))
+    table = Columns.from_frame(runs)  # for the figure functions the sweep page shares
+    outs = S.outcomes(table, ("scenario",))
     listed = manifest.get("scenarios") or []
     meta = ["scenarios: " + "; ".join(f"{s.get('name')} ({s.get('path')})" for s in listed if isinstance(s, Mapping)),
             f"{manifest.get('seeds', '?')} seeds, the same in every scenario · {len(runs)} runs · from {d}"]
@@ -363,9 +378,9 @@ def compare_page(d: Path, head: tuple[str, str] | None = None) -> str:
     if timelike:
         figs.append(H.figure(C.ecdf_figure(runs, scenarios, timelike), "fig-ecdf"))
     sections.append(("Distributions", figs or [H.para("No numeric outcome columns.", "note")]))
-    if W.channels(runs):
+    if W.channels(table):
         sections.append(("Why channels collapsed", [
-            H.figure(W.who_figure(runs, runs["scenario"], "scenario", scenarios), "fig-why")]))
+            H.figure(W.who_figure(table, table["scenario"], "scenario", scenarios), "fig-why")]))
     sections.append(("All outcomes", [H.table(C.median_table(runs, scenarios, outs), scroll=len(outs) > 30)]))
     fails = _failures(d)
     if fails:

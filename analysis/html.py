@@ -133,7 +133,8 @@ def figure(fig: go.Figure | Spec, div_id: str) -> str:
     """A plotly figure (graph objects or a figure dict) as a div and its script, with the dashboards' template and
     without plotly.js (the page includes it once)."""
     spec = encoded(fig) if isinstance(fig, dict) else fig.to_dict()
-    spec["layout"]["template"] = template()
+    layout = {k: v for k, v in spec["layout"].items() if k != "template"}
+    spec["layout"] = {"template": template(), **layout}  # first, where a graph-object figure holds it
     height = spec["layout"].get("height") or 450
     body = pio.to_html(
         spec, validate=False, include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG,

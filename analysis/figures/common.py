@@ -14,8 +14,9 @@ import numpy as np
 import plotly
 import plotly.graph_objects as go
 
+from analysis.columns import is_null, nulls
 from analysis.figures.arrays import thin
-from analysis.figures.spec import Spec, merge
+from analysis.figures.spec import Spec, figure, merge, sorted_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,14 +112,18 @@ def style(fig: go.Figure | Spec, height: int, title: str | None = None) -> Any:
     return fig
 
 
-def menu(fig: go.Figure, buttons: list[dict[str, Any]]) -> go.Figure:
-    """A dropdown between the title and the plot (top left); nothing for fewer than two choices."""
+def menu(fig: go.Figure | Spec, buttons: list[dict[str, Any]]) -> Any:
+    """A dropdown between the title and the plot (top left); nothing for fewer than two choices. On a graph-object
+    figure or a figure dict (buttons sorted as plotly's validation writes them)."""
     if len(buttons) > 1:
-        fig.update_layout(
-            updatemenus=[dict(buttons=buttons, x=0, xanchor="left", y=1.03, yanchor="bottom", direction="down",
-                              showactive=True, bgcolor="#fff", font=dict(size=12))],
-            margin=dict(t=120), title=dict(y=0.985, yanchor="top"),
-        )
+        update = dict(margin=dict(t=120), title=dict(y=0.985, yanchor="top"), updatemenus=[dict(
+            bgcolor="#fff", buttons=buttons, direction="down", font=dict(size=12), showactive=True, x=0,
+            xanchor="left", y=1.03, yanchor="bottom")])
+        if isinstance(fig, dict):
+            update["updatemenus"] = sorted_keys(update["updatemenus"])
+            merge(fig["layout"], update)
+        else:
+            fig.update_layout(**update)
     return fig
 
 
@@ -132,13 +137,11 @@ def fmt(value: object) -> str:
         return str(value)
 
 
-def empty(message: str, height: int = 160) -> go.Figure:
-    """A blank figure that states why there is nothing to plot."""
-    fig = go.Figure()
-    fig.add_annotation(text=txt(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return style(fig, height)
+def empty(message: str, height: int = 160) -> Spec:
+    """A blank figure (a dict) that states why there is nothing to plot."""
+    layout = {"annotations": [{"showarrow": False, "text": txt(message), "x": 0.5, "xref": "paper", "y": 0.5,
+                               "yref": "paper"}], "xaxis": {"visible": False}, "yaxis": {"visible": False}}
+    return style(figure(layout=layout), height)
 
 
 def slider_rounds(rounds: Sequence[int]) -> list[int]:
@@ -152,11 +155,10 @@ def pair_label(a: str, b: str) -> str:
     return f"{a}-{b}"
 
 
-def summarize(values: pd.Series) -> dict[str, float]:
-    """Median, quartiles and 5/95 % quantiles of a numeric series (NaNs dropped)."""
-    import pandas as pd  # sweep and compare tables only: a run page never loads pandas
-
-    return quantiles(pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float))
+def summarize(values: np.ndarray) -> dict[str, float]:
+    """Median, quartiles and 5/95 % quantiles of a numeric column (NaNs dropped)."""
+    v = np.asarray(values, dtype=float)
+    return quantiles(v[~np.isnan(v)])
 
 
 def quantiles(v: np.ndarray) -> dict[str, float]:
@@ -178,16 +180,40 @@ def wilson(successes: float, n: float, z: float = 1.96) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def is_bool(series: pd.Series) -> bool:
-    """True for a boolean outcome column (also object columns holding only True/False/None)."""
-    import pandas as pd
+def is_bool(values: np.ndarray | pd.Series) -> bool:
+    """True for a boolean outcome column (also object columns holding only True/False/None): a numpy column, or a
+    pandas one (the compare page)."""
+    if not isinstance(values, np.ndarray):
+        import pandas as pd
 
-    if pd.api.types.is_bool_dtype(series):
+        if pd.api.types.is_bool_dtype(values):
+            return True
+        if values.dtype != object:
+            return False
+        values = values.to_numpy()
+    if values.dtype == bool:
         return True
-    if series.dtype == object:
-        vals = set(series.dropna().unique())
+    if values.dtype == object:
+        vals = {v for v in set(values.tolist()) if not is_null(v)}
         return bool(vals) and vals <= {True, False}
     return False
+
+
+def is_numeric(values: np.ndarray) -> bool:
+    """True for a column of numbers or bools (pandas' ``is_numeric_dtype``)."""
+    return values.dtype.kind in "biuf"
+
+
+def numbers(values: np.ndarray) -> np.ndarray:
+    """A numeric or yes/no column as floats, every gap (None, NaN) as NaN."""
+    if values.dtype != object:
+        return values.astype(float)
+    return np.array([np.nan if is_null(v) else float(v) for v in values.tolist()], dtype=float)
+
+
+def known(values: np.ndarray) -> np.ndarray:
+    """The non-missing values of a yes/no column, as bools."""
+    return values if values.dtype == bool else numbers(values)[~nulls(values)].astype(bool)
 
 
 # Axis titles of outcome columns: by whole name, by "CHANNEL:<suffix>" and by "<prefix>:NAME".

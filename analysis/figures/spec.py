@@ -1,8 +1,9 @@
 """Figures as plain plotly dicts (``{"data": [...], "layout": {...}}``), the way plotly's docs suggest for speed:
 no graph-object validation while a page is built; ``analysis.html.figure`` writes them with plotly's own encoder.
 
-Every run-page figure is built here as plotly would hold it after validation (``tests/analysis/test_figures_spec.py``
-checks that ``go.Figure(spec)`` changes nothing), so a page is the same as one built from graph objects.
+Every run-page and sweep-page figure is built here as plotly would hold it after validation (``tests/analysis/figspec``
+checks that ``go.Figure(spec)`` changes nothing), with its keys in the order plotly writes them (``trace``, ``merge``),
+so a page is the one graph objects would write (a sweep page byte for byte: checked on saved sweeps).
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ def prune(value: Any) -> Any:
 
 
 def merge(base: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
-    """Merge ``update`` into ``base`` in place as ``update_layout`` does: nested dicts merged, the rest replaced."""
-    for key, value in update.items():
+    """Merge ``update`` into ``base`` in place as ``update_layout`` does: nested dicts merged, the rest replaced;
+    a new key lands where plotly puts it (an update's nested objects first, then its plain values)."""
+    nested = [k for k, v in update.items() if isinstance(v, Mapping)]
+    for key in [*nested, *(k for k in update if k not in nested)]:
+        value = update[key]
         if isinstance(value, Mapping) and isinstance(base.get(key), dict):
             merge(base[key], value)
         else:
-            base[key] = dict(value) if isinstance(value, Mapping) else value
+            base[key] = merge({}, value) if isinstance(value, Mapping) else value
     return base
 
 
@@ -38,11 +42,21 @@ def figure(data: Sequence[Mapping[str, Any]] = (), layout: Mapping[str, Any] | N
 
 
 def trace(kind: str, cell: tuple[int, int, int] | None = None, **props: Any) -> dict[str, Any]:
-    """A trace of type ``kind``; with ``cell`` (row, col, cols), on that cell of a ``subplots`` grid."""
-    out = {**props, "type": kind}
+    """A trace of type ``kind``; with ``cell`` (row, col, cols), on that cell of a ``subplots`` grid. Its properties
+    are in the order plotly's validation writes them (sorted at every depth, the type last, then the axes)."""
+    out = {**sorted_keys(props), "type": kind}
     if cell is not None:
         out["xaxis"], out["yaxis"] = axis_ids(*cell)
     return out
+
+
+def sorted_keys(value: Any) -> Any:
+    """Dicts (also inside lists) with their keys sorted, at any depth; data arrays as they are."""
+    if isinstance(value, Mapping):
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple) and any(isinstance(v, Mapping) for v in value):
+        return [sorted_keys(v) for v in value]
+    return value
 
 
 def axis_ids(row: int, col: int, cols: int) -> tuple[str, str]:
@@ -99,9 +113,9 @@ def subplots(rows: int, cols: int, *, shared_xaxes: bool = False, shared_yaxes: 
 
 def colorscale(name: str) -> list[list[Any]]:
     """A named plotly colorscale as the list of [level, colour] pairs plotly validates it to."""
-    from plotly.colors import sequential
+    from plotly.colors import diverging, sequential
 
-    steps = getattr(sequential, name)
+    steps = getattr(sequential, name, None) or getattr(diverging, name)
     return [[i / (len(steps) - 1), c] for i, c in enumerate(steps)]
 
 

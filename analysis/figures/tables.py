@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from analysis.columns import Columns
-from analysis.figures.common import is_bool, outcome_unit, summarize
+from analysis.columns import Columns, inferred
+from analysis.figures.common import is_bool, known, outcome_unit, summarize
 from sim import output_format as F
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 STORY_KINDS = (F.CHANNEL_OPENED, F.CHANNEL_COLLAPSED, F.CHANNEL_REOPENED, F.CHANNEL_CLOSED, F.EXPOSURE,
                F.SET_STRATEGY, F.JOIN_TRACK, F.LEAVE_TRACK, F.TRACK_OPENED, F.AGREEMENT)
@@ -52,21 +49,20 @@ def events_frame(events: list[dict[str, Any]]) -> Columns:
     return Columns.from_rows(rows, ["round", "kind", "actors", "reason", "details"])
 
 
-def outcome_summary(runs: pd.DataFrame, outs: list[str]) -> pd.DataFrame:
-    """Per outcome over all runs: rate for booleans, else median and quartiles."""
-    import pandas as pd  # sweep tables only; the headline module reads them with pandas
-
+def outcome_summary(runs: Columns, outs: list[str]) -> Columns:
+    """Per outcome over all runs: rate for booleans, else median and quartiles (columns typed as a pandas frame of
+    these rows was, so the table shows the same)."""
     from analysis.headline import rate
 
     rows = []
     for o in outs:
         if is_bool(runs[o]):
-            v = runs[o].dropna().astype(bool)
-            shown = rate(float(v.mean()), len(v)) if len(v) else None
-            rows.append({"outcome": outcome_unit(o), "median or rate": shown,
-                         "25 %": None, "75 %": None, "runs": len(v)})
+            v = known(runs[o])
+            shown = rate(int(v.sum()) / len(v), len(v)) if len(v) else None
+            rows.append({"outcome": outcome_unit(o), "median or rate": shown, "25 %": None, "75 %": None,
+                         "runs": len(v)})
         else:
             s = summarize(runs[o])
             rows.append({"outcome": outcome_unit(o), "median or rate": s["median"], "25 %": s["q25"],
                          "75 %": s["q75"], "runs": int(s["n"])})
-    return pd.DataFrame(rows, columns=["outcome", "median or rate", "25 %", "75 %", "runs"])
+    return Columns({c: inferred([r[c] for r in rows]) for c in ("outcome", "median or rate", "25 %", "75 %", "runs")})

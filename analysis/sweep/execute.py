@@ -182,22 +182,27 @@ def write_dashboard(out: Path, plotly: str = "inline") -> str | None:
 
 
 def warm_dashboard() -> None:
-    """Import what drawing a sweep or compare page needs (pandas, plotly, the figure modules: ~0.6 s) and the parts
-    of plotly they load on first use, so the process that later draws the page starts at once; run beside the workers
-    (``Backend.warm_side``). Drawing a throw-away page instead would cost ~0.4 s more for the same gain."""
+    """Import what drawing a sweep page needs (pyarrow's Parquet reader, plotly's HTML writer and JSON encoder, the
+    figure modules) and run each of its figure builders once on a tiny table through ``analysis.html.figure``, so
+    the process that later draws the page starts at once; run beside the workers (``Backend.warm_side``). No pandas:
+    the sweep page never loads it."""
     try:
-        import pandas as pd
-        import plotly.graph_objects as go
-        import pyarrow.dataset  # noqa: F401  (pd.read_parquet's reader)
+        import numpy as np
+        import pyarrow.parquet  # noqa: F401  (the page's reader)
 
-        from analysis import html
-        from analysis.figures import collapse, compare, sweep  # noqa: F401
-        from analysis.figures.common import menu, style
+        from analysis import dashboard, html  # noqa: F401  (the page's own module)
+        from analysis.columns import Columns
+        from analysis.figures import collapse, sweep, tables
     except ImportError:  # no dashboard module: nothing to warm
         return
-    x = pd.Series([0.0, 1.0])
-    fig = go.Figure([go.Scatter(x=x, y=x, error_y=dict(array=x)), go.Histogram(x=x), go.Heatmap(z=[x, x]),
-                     go.Bar(x=x, y=x), go.Parcoords(dimensions=[dict(values=x)])])
-    menu(style(fig, 100, "warm-up"), [dict(label=k, method="update", args=[{"visible": [True]}]) for k in "ab"])
-    fig.add_annotation(text="a")
-    html.figure(fig, "warm-up")
+    x = np.array([0.0, 1.0, 0.0, 1.0])
+    runs = Columns({"a": x, "b": x[::-1].copy(), "c": np.array(["u", "v", "u", "v"], dtype=object),
+                    "A-B:lifetime": np.array([1, 2, 3, 4]), "A-B:collapsed": x > 0, "agreement_round": x,
+                    "A-B:did_not_listen": np.array(["A", None, "B", None], dtype=object)})
+    figures = [sweep.outcome_vs_parameter(runs, p, ["A-B:lifetime", "A-B:collapsed"]) for p in ("a", "c")]
+    figures += [*sweep.survival_heatmaps(runs, ["a", "b"]), sweep.distributions_figure(runs),
+                sweep.parallel_figure(runs, ["a", "b", "c"], "A-B:lifetime"),
+                collapse.who_figure(runs, sweep.levels(runs["a"]), "a")]
+    for fig in figures:
+        html.figure(fig, "warm-up")
+    html.table(tables.outcome_summary(runs, ["A-B:lifetime", "A-B:collapsed"]))

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.arrow import to_numpy
+from analysis.arrow import numbers, to_numpy
 from analysis.sweep.table import column_types, conform, runs_schema, table_types
 
 if TYPE_CHECKING:
@@ -131,16 +131,24 @@ def _parts(out: Path) -> list[Path]:
     return [p for p in sorted((out / PARTS).glob("part-*.parquet")) if pq.ParquetFile(p).metadata.num_rows]
 
 
-def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
-    """All parts as one table in memory, sorted by run_id and typed like ``runs.parquet``."""
-    import pandas as pd
-
+def combined(out: Path, head: Sequence[str]) -> pa.Table:
+    """All parts as one Arrow table, sorted by run_id and typed like ``runs.parquet`` (pandas only for a part whose
+    types Arrow cannot cast, as ``as_typed``)."""
     paths = _parts(out)
     if not paths:
-        return _empty(head).to_pandas()
+        return _empty(head)
     types = column_types(paths)
-    table = pd.concat([conform(pd.read_parquet(p), types) for p in paths], ignore_index=True)
-    return table.sort_values("run_id", kind="stable").reset_index(drop=True)
+    schema = runs_schema(types)
+    table = pa.concat_tables([as_typed(p, schema, types) for p in paths])
+    ids = to_numpy(table.column("run_id"))
+    if (np.diff(ids) < 0).any():
+        table = table.take(numbers(np.argsort(ids, kind="stable"), pa.int64()))
+    return table
+
+
+def combine(out: Path, head: Sequence[str]) -> pd.DataFrame:
+    """``combined`` as a pandas frame."""
+    return combined(out, head).to_pandas()
 
 
 def write_runs(out: Path, head: Sequence[str]) -> int:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.dashboard import sweep_page
-from analysis.figures.sensitivity import peeling_figure, ranked_figure
+from tests.analysis.figspec import peeling_figure, ranked_figure
 
 RESULT = pd.DataFrame({
     "outcome": ["life"] * 4 + ["trust"] * 4,

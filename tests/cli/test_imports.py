@@ -127,15 +127,33 @@ def test_run_never_imports_pandas(tmp_path, flags):
     assert heavy(mods, ("pandas",)) == set()
 
 
-def test_dashboard_of_a_run_never_imports_pandas(tmp_path):
-    """Rebuilding a run's page reads rounds.parquet without pandas; a sweep's page does load it (the probe can
-    fail)."""
+def test_dashboard_of_a_run_or_a_sweep_never_imports_pandas(tmp_path):
+    """Rebuilding a run's page reads rounds.parquet without pandas, a sweep's reads runs.parquet (or its parts, and
+    any sensitivity indices) into numpy columns and writes figure dicts: no pandas, no graph-object trace class. A
+    sweep saved as runs.csv is read with pandas (the probe can fail)."""
     imported(tmp_path, "run", "--no-dashboard", "--out", str(tmp_path / "run"))
     assert heavy(imported(tmp_path, "dashboard", str(tmp_path / "run")), ("pandas",)) == set()
     assert (tmp_path / "run" / "dashboard.html").is_file()
-    imported(tmp_path, "sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:2", "--seeds", "2",
-             "--workers", "1", "--no-progress", "--no-dashboard", "--out", str(tmp_path / "sweep"))
-    assert "pandas" in heavy(imported(tmp_path, "dashboard", str(tmp_path / "sweep")), ("pandas",))
+    sweep = tmp_path / "sweep"
+    imported(tmp_path, "sweep", "article_baseline", "--vary", "actors.UK.strategy.openness=0:1:2",
+             "--vary", "channels.UK-Russia.patience=2:6:5", "--seeds", "2", "--workers", "1", "--batch-size", "4",
+             "--no-progress", "--no-dashboard", "--out", str(sweep))
+    import pandas as pd
+
+    runs = pd.read_parquet(sweep / "runs.parquet")
+    pd.DataFrame({"outcome": ["UK-Russia:lifetime"] * 2, "parameter": ["actors.UK.strategy.openness"] * 2,
+                  "method": "sobol", "index": ["ST", "S1"], "value": [0.5, 0.4], "lo": [0.4, 0.3], "hi": [0.6, 0.5],
+                  "rank": [1, 1]}).to_parquet(sweep / "sensitivity.parquet", index=False)
+    for unfinished in (False, True):
+        if unfinished:
+            (sweep / "runs.parquet").unlink()  # drawn from its parts
+        mods = imported(tmp_path, "dashboard", str(sweep))
+        page = (sweep / "dashboard.html").read_text(encoding="utf-8")
+        assert "actors.UK.strategy.openness" in page and "fig-sensitivity" in page
+        assert heavy(mods, ("pandas", "pyarrow.dataset", "plotly.graph_objs._scatter", "plotly.graph_objs._heatmap",
+                            "plotly.graph_objs._bar", "plotly.graph_objs._figure")) == set()
+    runs.to_csv(sweep / "runs.csv", index=False)
+    assert "pandas" in heavy(imported(tmp_path, "dashboard", str(sweep)), ("pandas",))
 
 
 SWEEP_PROBE = """
