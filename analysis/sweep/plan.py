@@ -16,6 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from analysis.sweep.designs import (
     Design,
     DesignError,
@@ -29,7 +31,7 @@ from analysis.sweep.designs import (
 from analysis.sweep.designs_gsa import GSA_DESIGNS
 from analysis.sweep.io import file_hash
 from analysis.sweep.request import DEFAULT_BATCH
-from analysis.sweep.tasks import EngineRunner, RunSpec, Task, build_scenario
+from analysis.sweep.tasks import EngineRunner, RunColumns, Task, build_scenario
 from sim.compose import composed_data
 from sim.errors import ScenarioError, dotted
 from sim.loader import load_scenario_text
@@ -97,22 +99,19 @@ class Plan:
         """The leading columns of runs.parquet."""
         return ["run_id", "seed"] + (["scenario"] if self.labelled else []) + list(self.vary_kinds)
 
-    def runs(self, ks: range) -> list[RunSpec]:
-        """The runs ``ks``, their seeds derived together; the runs of one point share its dict (built once)."""
+    def runs(self, ks: range) -> RunColumns:
+        """The runs ``ks`` (consecutive), their seeds derived together, as columns."""
         spawn = [k % self.seeds for k in ks] if self.kind == "compare" or self.common_seeds else ks
-        out, points, n = [], {}, len(self.points)
-        for k, seed in zip(ks, spawned_seeds(self.root_seed, spawn), strict=True):
-            base, point = divmod(k // self.seeds, n)
-            if point not in points:
-                points[point] = self.points[point]
-            out.append(RunSpec(k, seed, base, points[point]))
-        return out
+        bases, point = np.divmod(np.arange(ks.start, ks.stop, dtype=np.int64) // self.seeds, len(self.points))
+        distinct, codes = np.unique(point, return_inverse=True)
+        return RunColumns(ks.start, spawned_seeds(self.root_seed, spawn), bases.tolist(), codes.tolist(),
+                          [self.points[p] for p in distinct.tolist()])
 
     def task(self, index: int, runner: Any = None) -> Task:
         """Batch ``index`` as a task for a worker."""
         ks = range(index * self.batch_size, min((index + 1) * self.batch_size, self.total))
         labels = tuple(s.label for s in self.sources) if self.labelled else None
-        return Task(index, tuple((s.path, s.text) for s in self.sources), labels, tuple(self.runs(ks)),
+        return Task(index, tuple((s.path, s.text) for s in self.sources), labels, self.runs(ks),
                     runner if runner is not None else EngineRunner(), self.keep_rounds,
                     tuple(self.vary_kinds.items()))
 

@@ -271,3 +271,26 @@ def test_manifest_is_rewritten_at_most_every_manifest_every_seconds(tiny: Path, 
         assert len(_sweep(_plan(tiny, batch=1), out)) == 50
         assert len(writes) == expected and writes[0] == "running" and writes[-1] == "done"
         assert json.loads((out / "manifest.json").read_text())["counts"] == {"total": 50, "done": 50, "failed": 0}
+
+
+@pytest.mark.parametrize("batch", [1, 7, 50])
+def test_a_task_carries_its_runs_as_columns(tiny: Path, batch: int) -> None:
+    """A plan's task holds the runs one RunSpec per run would (id, seed, base, point; one dict per point), and
+    pickles as columns: the same runs after the trip, in fewer bytes than the RunSpecs."""
+    import pickle
+
+    from analysis.sweep.tasks import RunSpec
+    from sim.seeding import spawned_seeds
+
+    plan = _plan(tiny, batch=batch)
+    for index in range(plan.n_batches):
+        ks = range(index * batch, min((index + 1) * batch, plan.total))
+        cells = [divmod(k // plan.seeds, len(plan.points)) for k in ks]  # (base, point) of each run
+        want = tuple(RunSpec(k, s, base, plan.points[point])
+                     for k, s, (base, point) in zip(ks, spawned_seeds(plan.root_seed, ks), cells, strict=True))
+        task = plan.task(index)
+        back = pickle.loads(pickle.dumps(task))
+        assert tuple(task.runs) == tuple(back.runs) == want and back.runs == task.runs
+        assert len({id(r.point) for r in back.runs}) == len({k // plan.seeds for k in ks})
+        if batch == 50:
+            assert len(pickle.dumps(task.runs)) < len(pickle.dumps(tuple(task.runs))) / 2
