@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from analysis.columns import Columns, is_null, nulls
+from analysis.columns import Columns, nulls
 from analysis.figures.common import PALETTE, menu, style, txt
 from analysis.figures.spec import Spec, axis, figure, merge, trace
 from analysis.figures.sweep import factorized
@@ -25,7 +25,7 @@ BOTH_COLOR, NEVER_COLOR, UNOPENED_COLOR = "#444444", "#BDBDBD", "#EBEBEB"
 def channels(runs: Columns) -> list[str]:
     """Channels with a ``did_not_listen`` column in which at least one run collapsed, in column order."""
     return [c.removesuffix(SUFFIX) for c in runs.columns
-            if c.endswith(SUFFIX) and not all(is_null(v) for v in runs[c].tolist())]
+            if c.endswith(SUFFIX) and not nulls(runs[c]).all()]
 
 
 class Shares(NamedTuple):

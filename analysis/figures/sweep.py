@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from analysis.arrow import objects
-from analysis.columns import Columns, is_null
+from analysis.columns import Columns, is_null, nulls
 from analysis.figures.common import (
     PALETTE,
     empty,
@@ -60,15 +60,10 @@ def channels(runs: Any) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _present(values: np.ndarray) -> np.ndarray:
-    """The non-NaN values of a numeric column."""
-    return values[~np.isnan(values)] if values.dtype.kind == "f" else values
-
-
 def distinct_count(values: np.ndarray) -> int:
     """How many distinct non-missing values a column holds (``nunique``)."""
     return len({v for v in values.tolist() if not is_null(v)}) if values.dtype == object else \
-        len(np.unique(_present(values)))
+        len(np.unique(values[~nulls(values)]))
 
 
 def binned(values: np.ndarray) -> bool:
@@ -141,7 +136,7 @@ def factorized(x: np.ndarray) -> tuple[list[Any], np.ndarray]:
         keys = sorted({v for v in x.tolist() if not is_null(v)})
         index = {k: i for i, k in enumerate(keys)}
         return keys, np.fromiter((-1 if is_null(v) else index[v] for v in x.tolist()), dtype=np.int64, count=len(x))
-    present = ~np.isnan(x) if x.dtype.kind == "f" else np.ones(len(x), dtype=bool)
+    present = ~nulls(x)
     keys_array = np.unique(x[present])
     return keys_array.tolist(), np.where(present, np.searchsorted(keys_array, x), -1)
 
@@ -237,7 +232,7 @@ def cells(values: np.ndarray, bins: int = HEAT_BINS) -> tuple[np.ndarray, list[s
     # the grid's labels name numpy scalars (a yes/no parameter's are 0 and 1, as pandas made them), the runs' Python
     # values (True, False)
     order = sorted({v for v in values.tolist() if not is_null(v)}, key=lambda v: (isinstance(v, str), v)) \
-        if values.dtype == object else list(np.unique(_present(values)))
+        if values.dtype == object else list(np.unique(values[~nulls(values)]))
     gap = "None" if values.dtype == object and is_bool(values) else "nan"  # how pandas' map(fmt) names a gap
     return objects([gap if is_null(v) else fmt(v) for v in values.tolist()]), [fmt(v) for v in order]
 

@@ -243,11 +243,12 @@ class RunsStream:
             self.give_up()
             return
         cast = typed(table, self.writer.schema)
+        if cast is None:  # only pandas can cast it (``as_typed``)
+            self.give_up()
+            return
         try:
-            if cast is None:
-                raise ValueError("needs pandas")
             self.writer.add(cast, f"batch {self.next - 1}")
-        except ValueError:
+        except ValueError:  # runs out of order: write_runs reports it
             self.give_up()
 
     def close(self) -> int | None:
